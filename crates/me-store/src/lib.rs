@@ -1,0 +1,11 @@
+//! Store implementations of me-api over sqlx: SQLite (the embedded default,
+//! WAL mode) and PostgreSQL (for many stateless instances). The SQL is
+//! written once in the dialect both share and runs through sqlx's `Any`
+//! driver; each backend keeps its own migration set.
+
+mod accounts;
+mod connect;
+mod rows;
+pub mod testing;
+
+pub use connect::{Backend, SqlStore};
