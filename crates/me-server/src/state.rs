@@ -1,0 +1,8 @@
+//! What every handler can reach.
+
+use me_core::Core;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub core: Core,
+}
