@@ -10,7 +10,12 @@ use std::path::PathBuf;
 #[derive(Clone, Args)]
 pub struct Config {
     /// Address to listen on.
-    #[arg(long, env = "ME_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "ME_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub listen: SocketAddr,
 
     /// Database URL: `sqlite:PATH` or `postgres://...` [default: sqlite:<data-dir>/me.db]
@@ -59,7 +64,12 @@ pub fn redact_url(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let creds = &url[scheme + 3..at];
             match creds.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &creds[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &creds[..colon],
+                    &url[at..]
+                ),
                 None => url.to_owned(),
             }
         }
@@ -105,8 +115,17 @@ impl Config {
 mod tests {
     #[test]
     fn urls_lose_their_passwords() {
-        assert_eq!(super::redact_url("postgres://me:s3cret@db:5432/me"), "postgres://me:***@db:5432/me");
-        assert_eq!(super::redact_url("postgres://me@db/me"), "postgres://me@db/me");
-        assert_eq!(super::redact_url("sqlite:me-data/me.db"), "sqlite:me-data/me.db");
+        assert_eq!(
+            super::redact_url("postgres://me:s3cret@db:5432/me"),
+            "postgres://me:***@db:5432/me"
+        );
+        assert_eq!(
+            super::redact_url("postgres://me@db/me"),
+            "postgres://me@db/me"
+        );
+        assert_eq!(
+            super::redact_url("sqlite:me-data/me.db"),
+            "sqlite:me-data/me.db"
+        );
     }
 }

@@ -45,7 +45,10 @@ impl IntoResponse for ApiError {
             Error::TooManyRequests(m) => (ErrorType::TooManyRequests, m),
             Error::Internal(e) => {
                 tracing::error!(error = %format!("{e:#}"), "internal error");
-                (ErrorType::ServerError, "Something went wrong on the server".to_owned())
+                (
+                    ErrorType::ServerError,
+                    "Something went wrong on the server".to_owned(),
+                )
             }
         };
         error_response(kind, message)

@@ -21,18 +21,25 @@ pub struct Auth(pub Principal);
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or_else(|| Error::Unauthorized("Authorization header with a bearer token is required".into()))?;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
+            Error::Unauthorized("Authorization header with a bearer token is required".into())
+        })?;
         let token = header
             .to_str()
             .ok()
-            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+            .and_then(|h| {
+                h.strip_prefix("Bearer ")
+                    .or_else(|| h.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| Error::Unauthorized("Authorization header must be `Bearer <token>`".into()))?;
+            .ok_or_else(|| {
+                Error::Unauthorized("Authorization header must be `Bearer <token>`".into())
+            })?;
         Ok(Auth(state.core.authenticate(token).await?))
     }
 }
@@ -70,7 +77,9 @@ where
 fn describe(e: &serde_json::Error) -> String {
     use serde_json::error::Category;
     match e.classify() {
-        Category::Syntax | Category::Eof => format!("malformed JSON at line {} column {}", e.line(), e.column()),
+        Category::Syntax | Category::Eof => {
+            format!("malformed JSON at line {} column {}", e.line(), e.column())
+        }
         Category::Data | Category::Io => e.to_string(),
     }
 }
@@ -95,8 +104,11 @@ where
 }
 
 fn serde_urlencoded_like<T: DeserializeOwned>(query: &str) -> Result<T, String> {
-    axum::extract::Query::<T>::try_from_uri(&format!("/?{query}").parse().map_err(|_| "unreadable".to_owned())?)
-        .map(|q| q.0)
-        .map_err(|e| e.body_text())
+    axum::extract::Query::<T>::try_from_uri(
+        &format!("/?{query}")
+            .parse()
+            .map_err(|_| "unreadable".to_owned())?,
+    )
+    .map(|q| q.0)
+    .map_err(|e| e.body_text())
 }
-

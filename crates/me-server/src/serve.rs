@@ -17,7 +17,12 @@ pub async fn build_core(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     let store = SqlStore::connect(&url)
         .await
         .with_context(|| format!("opening the database {}", redact_url(&url)))?;
-    let core = Core::new(Arc::new(store), clock, &config.token_secret()?, config.core_settings()?)?;
+    let core = Core::new(
+        Arc::new(store),
+        clock,
+        &config.token_secret()?,
+        config.core_settings()?,
+    )?;
     Ok(core)
 }
 

@@ -28,7 +28,10 @@ struct MeQuery {
 
 impl MeQuery {
     fn filter(&self) -> SummaryFilter {
-        SummaryFilter::parse(self.summary_include.as_deref(), self.summary_exclude.as_deref())
+        SummaryFilter::parse(
+            self.summary_include.as_deref(),
+            self.summary_exclude.as_deref(),
+        )
     }
 }
 
@@ -61,7 +64,10 @@ async fn change_password(
     Ok(Json(state.core.change_password(&principal, body).await?))
 }
 
-async fn refresh_token(State(state): State<AppState>, Auth(principal): Auth) -> ApiResult<Json<AuthedUser>> {
+async fn refresh_token(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+) -> ApiResult<Json<AuthedUser>> {
     principal.require("me.refreshToken")?;
     Ok(Json(state.core.refresh_token(&principal)?))
 }

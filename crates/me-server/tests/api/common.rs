@@ -1,0 +1,201 @@
+//! `TestApp`: one server on port 0 over a fresh SQLite file, with a clock the
+//! test moves, plus helpers to call it and check bodies against `spec/`.
+
+use chrono::Duration;
+use me_core::store::{UserChanges, UserRecord};
+use me_core::{Core, ManualClock, Settings};
+use me_server::AppState;
+use me_store::SqlStore;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+pub const PASSWORD: &str = "Correct-Horse-9";
+pub const NEW_PASSWORD: &str = "Battery-Staple-7";
+
+pub struct TestApp {
+    pub url: String,
+    pub core: Core,
+    pub clock: Arc<ManualClock>,
+    pub http: reqwest::Client,
+    pub store: SqlStore,
+    _dir: tempfile::TempDir,
+    _stop: oneshot::Sender<()>,
+}
+
+/// A response: status and JSON body (`Null` when there was none).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(Settings::default()).await
+    }
+
+    pub async fn spawn_with(settings: Settings) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlStore::connect(&format!("sqlite:{}", dir.path().join("me.db").display()))
+            .await
+            .unwrap();
+        let clock = Arc::new(ManualClock::starting_now());
+        let core = Core::new(
+            Arc::new(store.clone()),
+            clock.clone(),
+            b"test-secret-test-secret-test-secret!",
+            settings,
+        )
+        .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let state = AppState { core: core.clone() };
+        tokio::spawn(me_server::serve::serve_until(
+            listener,
+            state,
+            std::time::Duration::from_secs(30),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        TestApp {
+            url,
+            core,
+            clock,
+            http: reqwest::Client::new(),
+            store,
+            _dir: dir,
+            _stop: stop,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut req = self.http.request(method, format!("{}{}", self.url, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        reply(req.send().await.unwrap()).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    /// Signs up `email` with [`PASSWORD`]; returns (user id, token).
+    pub async fn sign_up(&self, email: &str) -> (String, String) {
+        let r = self
+            .call(
+                Method::POST,
+                "/users",
+                None,
+                Some(json!({
+                    "email": email, "firstName": "Ada", "lastName": "Lovelace",
+                    "password": PASSWORD, "acceptTerms": "on"
+                })),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        (
+            r.body["userId"].as_str().unwrap().to_owned(),
+            r.body["token"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    pub async fn log_in(&self, email: &str, password: &str) -> Reply {
+        self.call(
+            Method::POST,
+            "/auth/user",
+            None,
+            Some(json!({"email": email, "password": password})),
+        )
+        .await
+    }
+
+    /// A token minted directly, with these scopes, issued `age` ago.
+    pub fn mint(&self, user_id: &str, scopes: &[&str], age: Duration, ttl_secs: u64) -> String {
+        let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+        self.core
+            .tokens
+            .issue(user_id, "user", &scopes, self.clock_now() - age, ttl_secs)
+            .unwrap()
+    }
+
+    pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+        use me_core::Clock;
+        self.clock.now()
+    }
+
+    pub async fn user(&self, id: &str) -> Option<UserRecord> {
+        self.core.store.user_by_id(id).await.unwrap()
+    }
+
+    /// Seeds rows the API cannot make yet.
+    pub async fn raw_sql(&self, sql: &str) {
+        self.store.execute_raw(sql).await.unwrap();
+    }
+
+    pub async fn change_user(&self, id: &str, changes: UserChanges) {
+        self.core
+            .store
+            .update_user(id, &changes, self.clock_now())
+            .await
+            .unwrap();
+    }
+}
+
+pub async fn reply(resp: reqwest::Response) -> Reply {
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let text = resp.text().await.unwrap();
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        assert!(is_json, "every body is JSON, got {status}: {text}");
+        serde_json::from_str(&text).unwrap()
+    };
+    if status.is_client_error() || status.is_server_error() {
+        assert_schema("error.json", &body);
+        assert!(
+            body["type"].is_string() && body["message"].is_string(),
+            "{body}"
+        );
+    }
+    Reply { status, body }
+}
+
+/// Fails the test unless `body` validates against `spec/<schema>`.
+pub fn assert_schema(schema: &str, body: &Value) {
+    let path = format!("{}/../../spec/{schema}", env!("CARGO_MANIFEST_DIR"));
+    let schema_json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema_json)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{schema}: {errors:?}\n{body:#}");
+}
+
+/// Asserts a status and an error type.
+pub fn assert_error(r: &Reply, status: u16, kind: &str) {
+    assert_eq!(r.status.as_u16(), status, "{}", r.body);
+    assert_eq!(r.body["type"], kind, "{}", r.body);
+}

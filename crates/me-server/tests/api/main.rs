@@ -1,0 +1,11 @@
+//! Every route over real HTTP: a server on port 0 with a fresh database per
+//! test, called with reqwest, every body checked against its JSON schema.
+
+mod common;
+
+mod auth;
+mod binary;
+mod contract;
+mod me;
+mod scopes;
+mod signup;
