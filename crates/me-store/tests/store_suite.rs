@@ -1,6 +1,8 @@
 //! One suite every backend must pass: SQLite always, PostgreSQL when
 //! `ME_TEST_POSTGRES_URL` is set (and always in CI).
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use chrono::{Duration, TimeZone, Utc};
 use me_core::redacted::Redacted;
 use me_core::store::{AccountStore, NewUser, StoreError, UserChanges};

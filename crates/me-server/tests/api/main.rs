@@ -1,6 +1,8 @@
 //! Every route over real HTTP: a server on port 0 with a fresh database per
 //! test, called with reqwest, every body checked against its JSON schema.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 mod common;
 
 mod auth;

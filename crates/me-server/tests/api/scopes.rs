@@ -61,39 +61,39 @@ fn routes() -> Vec<Route> {
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Token {
+enum Bearer {
     AllUser,
     AllUserRead,
     MeStar,
     Own,
     OtherAction,
     NoScopes,
-    NoToken,
+    Absent,
     Expired,
     Tampered,
     CutOff,
 }
 
-const TOKENS: [Token; 10] = [
-    Token::AllUser,
-    Token::AllUserRead,
-    Token::MeStar,
-    Token::Own,
-    Token::OtherAction,
-    Token::NoScopes,
-    Token::NoToken,
-    Token::Expired,
-    Token::Tampered,
-    Token::CutOff,
+const TOKENS: [Bearer; 10] = [
+    Bearer::AllUser,
+    Bearer::AllUserRead,
+    Bearer::MeStar,
+    Bearer::Own,
+    Bearer::OtherAction,
+    Bearer::NoScopes,
+    Bearer::Absent,
+    Bearer::Expired,
+    Bearer::Tampered,
+    Bearer::CutOff,
 ];
 
-fn expected(route: &Route, token: Token) -> u16 {
+fn expected(route: &Route, token: Bearer) -> u16 {
     match token {
-        Token::AllUser | Token::MeStar => 200,
-        Token::AllUserRead if route.read_only => 200,
-        Token::Own if route.own_scope => 200,
-        Token::AllUserRead | Token::Own | Token::OtherAction | Token::NoScopes => 403,
-        Token::NoToken | Token::Expired | Token::Tampered | Token::CutOff => 401,
+        Bearer::AllUser | Bearer::MeStar => 200,
+        Bearer::AllUserRead if route.read_only => 200,
+        Bearer::Own if route.own_scope => 200,
+        Bearer::AllUserRead | Bearer::Own | Bearer::OtherAction | Bearer::NoScopes => 403,
+        Bearer::Absent | Bearer::Expired | Bearer::Tampered | Bearer::CutOff => 401,
     }
 }
 
@@ -111,23 +111,23 @@ async fn every_route_times_every_token() {
                 "me.get"
             };
             let bearer = match token {
-                Token::AllUser => Some(app.mint(&id, &["all.User"], Duration::zero(), 3600)),
-                Token::AllUserRead => {
+                Bearer::AllUser => Some(app.mint(&id, &["all.User"], Duration::zero(), 3600)),
+                Bearer::AllUserRead => {
                     Some(app.mint(&id, &["all.User.read"], Duration::zero(), 3600))
                 }
-                Token::MeStar => Some(app.mint(&id, &["me.*"], Duration::zero(), 3600)),
-                Token::Own => Some(app.mint(&id, &[route.action], Duration::zero(), 3600)),
-                Token::OtherAction => Some(app.mint(&id, &[other], Duration::zero(), 3600)),
-                Token::NoScopes => Some(app.mint(&id, &[], Duration::zero(), 3600)),
-                Token::NoToken => None,
-                Token::Expired => Some(app.mint(&id, &["all.User"], Duration::seconds(7200), 3600)),
-                Token::Tampered => {
+                Bearer::MeStar => Some(app.mint(&id, &["me.*"], Duration::zero(), 3600)),
+                Bearer::Own => Some(app.mint(&id, &[route.action], Duration::zero(), 3600)),
+                Bearer::OtherAction => Some(app.mint(&id, &[other], Duration::zero(), 3600)),
+                Bearer::NoScopes => Some(app.mint(&id, &[], Duration::zero(), 3600)),
+                Bearer::Absent => None,
+                Bearer::Expired => Some(app.mint(&id, &["all.User"], Duration::seconds(7200), 3600)),
+                Bearer::Tampered => {
                     let t = app.mint(&id, &["all.User"], Duration::zero(), 3600);
                     let (head, sig) = t.rsplit_once('.').unwrap();
                     let flipped = if sig.starts_with('A') { 'B' } else { 'A' };
                     Some(format!("{head}.{flipped}{}", &sig[1..]))
                 }
-                Token::CutOff => {
+                Bearer::CutOff => {
                     let t = app.mint(&id, &["all.User"], Duration::seconds(10), 3600);
                     let cutoff = app.clock_now() - Duration::seconds(5);
                     app.change_user(
