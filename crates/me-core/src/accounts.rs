@@ -91,31 +91,35 @@ impl Core {
         })
     }
 
-    /// `POST /auth/user`.
+    /// `POST /auth/user`: password, then the second factor when it is on.
+    /// Throttled per email, known or not.
     pub async fn log_in(&self, body: UserCredentials) -> Result<AuthedUser> {
         body.validate().map_err(Error::Validation)?;
-        let user = self.check_credentials(&body.email, &body.password).await?;
-        let scopes = body.requested_scopes.unwrap_or_else(scope::default_scopes);
-        self.authed(&user, &scopes, self.ttl(body.token_ttl))
-    }
-
-    /// The user whose email and password these are. An unknown email is
-    /// checked against a dummy hash, so both failures cost the same.
-    pub(crate) async fn check_credentials(
-        &self,
-        email: &str,
-        password: &me_wire::Password,
-    ) -> Result<UserRecord> {
-        let user = self.store.user_by_email(&normalize_email(email)).await?;
+        let account = normalize_email(&body.email);
+        let failures = self.throttle_guard(&account).await?;
+        let user = self.store.user_by_email(&account).await?;
         let hash = user
             .as_ref()
             .and_then(|u| u.password_hash.as_ref())
             .map(|h| h.expose().as_str());
-        let ok = self.passwords.verify(password.expose(), hash).await?;
-        match user {
-            Some(user) if ok => Ok(user),
-            _ => Err(Error::Unauthorized(BAD_CREDENTIALS.into())),
+        // Runs for unknown emails too (against a dummy hash): same cost, same answer.
+        let ok = self.passwords.verify(body.password.expose(), hash).await?;
+        let user = match user {
+            Some(user) if ok => user,
+            _ => {
+                self.throttle_failed(&account).await?;
+                return Err(Error::Unauthorized(BAD_CREDENTIALS.into()));
+            }
+        };
+        if let Some(refusal) = self
+            .check_second_factor(&user, body.two_factor_code.as_ref())
+            .await?
+        {
+            return Err(Error::Unauthorized(refusal.message().into()));
         }
+        self.throttle_succeeded(&account, failures).await?;
+        let scopes = body.requested_scopes.unwrap_or_else(scope::default_scopes);
+        self.authed(&user, &scopes, self.ttl(body.token_ttl))
     }
 
     /// Verifies a bearer token and loads its user: signature and algorithm,

@@ -22,6 +22,9 @@ pub enum Error {
     Gone(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// Something the service depends on (GitHub) did not answer.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("internal error: {0:#}")]
     Internal(anyhow::Error),
 }

@@ -122,9 +122,11 @@ impl Core {
     ) -> Result<AuthedUser> {
         body.validate().map_err(Error::Validation)?;
         let user = &principal.user;
-        let hash = user.password_hash.as_ref().map(|h| h.expose().as_str());
-        if !self.passwords.verify(body.password.expose(), hash).await? {
-            return Err(Error::validation("The current password is incorrect"));
+        if let Err(refusal) = self
+            .check_password_and_code(user, &body.password, body.two_factor_code.as_ref())
+            .await?
+        {
+            return Err(Error::validation(refusal.message()));
         }
         let now = self.clock.now();
         let new_hash = self.passwords.hash(body.new_password.expose()).await?;
@@ -159,10 +161,14 @@ impl Core {
     pub async fn delete_me(&self, principal: &Principal, body: UserCredentials) -> Result<()> {
         body.validate().map_err(Error::Validation)?;
         let user = &principal.user;
-        let hash = user.password_hash.as_ref().map(|h| h.expose().as_str());
-        let password_ok = self.passwords.verify(body.password.expose(), hash).await?;
-        if !password_ok || normalize_email(&body.email) != user.email {
-            return Err(Error::validation("The email or password is incorrect"));
+        if normalize_email(&body.email) != user.email {
+            return Err(Error::validation("The email is not this account's"));
+        }
+        if let Err(refusal) = self
+            .check_password_and_code(user, &body.password, body.two_factor_code.as_ref())
+            .await?
+        {
+            return Err(Error::validation(refusal.message()));
         }
         match self.store.delete_user(&user.id).await {
             Ok(()) | Err(StoreError::NotFound) => Ok(()),

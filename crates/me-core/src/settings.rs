@@ -1,6 +1,7 @@
 //! The rules' settings, resolved by the server from flags and environment.
 
 use me_wire::Limits;
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Signup {
@@ -15,6 +16,14 @@ pub struct Settings {
     pub signup: Signup,
     /// The limits every user's sandbox has.
     pub sandbox_limits: Limits,
+    /// The issuer named in `otpauth://` URIs.
+    pub totp_issuer: String,
+    /// Base of links in mail (`<public_url>/verify-email?...`).
+    pub public_url: String,
+    /// First retry delay of a failed delivery; it doubles each time.
+    pub outbox_retry_base: Duration,
+    /// How often the sender looks for due mail when nothing wakes it.
+    pub outbox_poll: Duration,
 }
 
 impl Default for Settings {
@@ -23,6 +32,10 @@ impl Default for Settings {
             token_ttl_secs: 30 * 24 * 3600,
             signup: Signup::Open,
             sandbox_limits: default_sandbox_limits(),
+            totp_issuer: "me-api".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            outbox_retry_base: Duration::from_secs(5),
+            outbox_poll: Duration::from_secs(5),
         }
     }
 }

@@ -40,6 +40,13 @@ pub struct UserRecord {
     pub avatar_url: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The active TOTP key, sealed (see [`crate::sealed`]).
+    pub totp_key: Option<Redacted<String>>,
+    /// A key generated but not yet confirmed with a code, sealed.
+    pub totp_pending: Option<Redacted<String>>,
+    /// The last TOTP step accepted.
+    pub totp_last_step: Option<i64>,
+    pub github_id: Option<String>,
 }
 
 /// A user to insert.
@@ -107,8 +114,149 @@ pub trait AccountStore: Send + Sync {
     async fn summary_counts(&self, user_id: &str) -> StoreResult<SummaryCounts>;
 }
 
+/// TOTP keys and spent steps.
+#[async_trait]
+pub trait SecondFactorStore: Send + Sync {
+    /// Replaces the pending key.
+    async fn set_pending_totp(
+        &self,
+        user_id: &str,
+        sealed: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Makes `sealed` the active key (clearing the pending one) and spends
+    /// `step`, provided the pending key is still `sealed`; false otherwise.
+    async fn activate_totp(
+        &self,
+        user_id: &str,
+        sealed: &str,
+        step: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    async fn clear_totp(&self, user_id: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Spends `step` if it is later than every step spent before; false when
+    /// it is not (a replayed code). Atomic across requests and instances.
+    async fn spend_totp_step(&self, user_id: &str, step: i64) -> StoreResult<bool>;
+}
+
+/// Failed passwords and codes per account, for throttling.
+#[async_trait]
+pub trait ThrottleStore: Send + Sync {
+    /// Failures recorded for `account` since `since` (older ones count as none).
+    async fn recent_failures(&self, account: &str, since: DateTime<Utc>) -> StoreResult<i64>;
+    /// Counts one more failure; a count older than `since` starts again at one.
+    async fn record_failure(
+        &self,
+        account: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn clear_failures(&self, account: &str) -> StoreResult<()>;
+}
+
+/// A verification token to keep, as a hash.
+#[derive(Debug, Clone)]
+pub struct NewVerification {
+    pub token_hash: String,
+    pub user_id: String,
+    pub email: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyOutcome {
+    Verified,
+    /// No such token, already used, or for another address.
+    Invalid,
+    Expired,
+}
+
+#[async_trait]
+pub trait VerificationStore: Send + Sync {
+    /// In one transaction: takes the user's send slot unless one was taken
+    /// after `not_before` (then false, nothing written), keeps the token and
+    /// queues the mail.
+    async fn start_email_verification(
+        &self,
+        v: &NewVerification,
+        mail: &NewMail,
+        not_before: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Spends the token and marks the user's email verified, if the token is
+    /// unused, unexpired, and for the user's current address.
+    async fn finish_email_verification(
+        &self,
+        token_hash: &str,
+        email: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<VerifyOutcome>;
+}
+
+/// A message for the outbox.
+#[derive(Debug, Clone)]
+pub struct NewMail {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A queued message, claimed for delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMail {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    async fn queue_mail(&self, mail: &NewMail) -> StoreResult<()>;
+    /// Claims up to `limit` unsent messages due by `now` until `lease_until`,
+    /// so that no other sender takes them meanwhile.
+    async fn claim_due_mail(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<OutboxMail>>;
+    /// Marks a message sent and forgets its body (it may hold a token).
+    async fn mark_mail_sent(&self, id: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    async fn mark_mail_failed(
+        &self,
+        id: &str,
+        attempts: i64,
+        retry_at: DateTime<Utc>,
+        error: &str,
+    ) -> StoreResult<()>;
+    /// Messages not yet sent.
+    async fn unsent_mail_count(&self) -> StoreResult<i64>;
+}
+
+/// The link between a user and a GitHub account.
+#[async_trait]
+pub trait GithubLinkStore: Send + Sync {
+    async fn user_by_github_id(&self, github_id: &str) -> StoreResult<Option<UserRecord>>;
+    /// `Conflict("github")` when the GitHub account is linked to another user.
+    async fn link_github(
+        &self,
+        user_id: &str,
+        github_id: &str,
+        login: &str,
+        avatar_url: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<UserRecord>;
+    async fn unlink_github(&self, user_id: &str, now: DateTime<Utc>) -> StoreResult<UserRecord>;
+}
+
 /// Everything the rules need, in one object.
-pub trait Store: AccountStore {
+pub trait Store:
+    AccountStore + SecondFactorStore + ThrottleStore + VerificationStore + OutboxStore + GithubLinkStore
+{
     /// `sqlite` or `postgres`, for logs and health.
     fn backend(&self) -> &'static str;
 }

@@ -37,6 +37,37 @@ pub struct Config {
     /// Seconds a request may take before it is answered 503.
     #[arg(long, env = "ME_REQUEST_TIMEOUT", default_value_t = 30, global = true)]
     pub request_timeout: u64,
+
+    /// Base URL of links in mail [default: http://<listen>]
+    #[arg(long, env = "ME_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Issuer shown by authenticator apps.
+    #[arg(long, env = "ME_TOTP_ISSUER", default_value = "me-api", global = true)]
+    pub totp_issuer: String,
+
+    /// SMTP server for outgoing mail (`smtp://host:port`, `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://user:pass@host:465`); without it, mail is written to the log.
+    #[arg(long, env = "ME_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender address of outgoing mail.
+    #[arg(
+        long,
+        env = "ME_MAIL_FROM",
+        default_value = "me-api <no-reply@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
+    /// Base URL of the GitHub API.
+    #[arg(
+        long,
+        env = "ME_GITHUB_API",
+        default_value = "https://api.github.com",
+        global = true
+    )]
+    pub github_api: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -54,6 +85,11 @@ impl std::fmt::Debug for Config {
             .field("token_ttl", &self.token_ttl)
             .field("signup", &self.signup)
             .field("request_timeout", &self.request_timeout)
+            .field("public_url", &self.public_url)
+            .field("totp_issuer", &self.totp_issuer)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("github_api", &self.github_api)
             .finish()
     }
 }
@@ -95,8 +131,29 @@ impl Config {
                 SignupArg::Open => Signup::Open,
                 SignupArg::Closed => Signup::Closed,
             },
+            totp_issuer: self.totp_issuer.clone(),
+            public_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", self.listen)),
             ..Settings::default()
         })
+    }
+
+    /// `ME_SECRET_KEY` (64 hex characters), else the key generated once into
+    /// the data folder. It seals TOTP keys: keep it apart from database backups.
+    pub fn data_key(&self) -> anyhow::Result<Vec<u8>> {
+        let text = match std::env::var("ME_SECRET_KEY") {
+            Ok(s) if !s.is_empty() => s,
+            _ => String::from_utf8(
+                crate::secrets::load_or_create(&self.data_dir, "secret-key")
+                    .context("preparing the secret key")?,
+            )?,
+        };
+        match hex::decode(text.trim()) {
+            Ok(key) if key.len() == 32 => Ok(key),
+            _ => bail!("ME_SECRET_KEY must be 64 hexadecimal characters (32 bytes)"),
+        }
     }
 
     /// `ME_TOKEN_SECRET`, else the secret generated once into the data folder.

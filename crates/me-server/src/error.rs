@@ -43,6 +43,7 @@ impl IntoResponse for ApiError {
             Error::AlreadyExists(m) => (ErrorType::AlreadyExists, m),
             Error::Gone(m) => (ErrorType::Gone, m),
             Error::TooManyRequests(m) => (ErrorType::TooManyRequests, m),
+            Error::Unavailable(m) => (ErrorType::ServiceUnavailable, m),
             Error::Internal(e) => {
                 tracing::error!(error = %format!("{e:#}"), "internal error");
                 (

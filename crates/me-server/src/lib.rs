@@ -6,6 +6,8 @@ pub mod app;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod github;
+pub mod mail;
 pub mod routes;
 pub mod secrets;
 pub mod serve;

@@ -11,11 +11,13 @@ use me_core::store::{
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-const USER_COLUMNS: &str = "id, email, first_name, last_name, company_name, title, phone_number, \
+pub(crate) const USER_COLUMNS: &str =
+    "id, email, first_name, last_name, company_name, title, phone_number, \
     location, url, password_hash, password_last_updated, token_cutoff, email_verified, \
-    two_factor_enabled, github_name, avatar_url, created_at, updated_at";
+    two_factor_enabled, github_name, avatar_url, created_at, updated_at, totp_key_enc, \
+    totp_pending_enc, totp_last_step, github_id";
 
-fn user_from(row: &AnyRow) -> Result<UserRecord, sqlx::Error> {
+pub(crate) fn user_from(row: &AnyRow) -> Result<UserRecord, sqlx::Error> {
     Ok(UserRecord {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
@@ -39,11 +41,23 @@ fn user_from(row: &AnyRow) -> Result<UserRecord, sqlx::Error> {
         avatar_url: row.try_get("avatar_url")?,
         created_at: time(row.try_get("created_at")?),
         updated_at: time(row.try_get("updated_at")?),
+        totp_key: row
+            .try_get::<Option<String>, _>("totp_key_enc")?
+            .map(Redacted),
+        totp_pending: row
+            .try_get::<Option<String>, _>("totp_pending_enc")?
+            .map(Redacted),
+        totp_last_step: row.try_get("totp_last_step")?,
+        github_id: row.try_get("github_id")?,
     })
 }
 
 impl SqlStore {
-    async fn user_where(&self, column: &str, value: &str) -> StoreResult<Option<UserRecord>> {
+    pub(crate) async fn user_where(
+        &self,
+        column: &str,
+        value: &str,
+    ) -> StoreResult<Option<UserRecord>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1");
         let row = sqlx::query(&sql)
             .bind(value)

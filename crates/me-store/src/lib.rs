@@ -5,6 +5,8 @@
 
 mod accounts;
 mod connect;
+mod identity;
+mod outbox;
 mod rows;
 pub mod testing;
 

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod error;
 pub mod id;
+pub mod identity;
 mod known_scopes;
 pub mod me;
 pub mod secret;
@@ -13,6 +14,10 @@ pub mod validate;
 
 pub use auth::{AuthedUser, UserCredentials, UserPost};
 pub use error::{ErrorBody, ErrorType};
+pub use identity::{
+    DisableTwoFactorAuth, EmailVerificationVerify, EnableTwoFactorAuth, GithubLogin,
+    TwoFactorAuthInfo,
+};
 pub use known_scopes::{is_known_scope, KNOWN_SCOPES};
 pub use me::{ChangePassword, Limits, Me, MePatch, Summary};
 pub use secret::Password;

@@ -1,4 +1,5 @@
-//! `POST /auth/user`: log in with email and password.
+//! Logging in (with a password, or a linked GitHub account) and confirming
+//! an email address.
 
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
@@ -6,10 +7,13 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
-use me_wire::{AuthedUser, UserCredentials};
+use me_wire::{AuthedUser, EmailVerificationVerify, GithubLogin, Success, UserCredentials};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/auth/user", post(authenticate_user))
+    Router::new()
+        .route("/auth/user", post(authenticate_user))
+        .route("/auth/user/github", post(authenticate_user_github))
+        .route("/auth/verifyEmail", post(verify_email))
 }
 
 async fn authenticate_user(
@@ -17,4 +21,19 @@ async fn authenticate_user(
     JsonBody(body): JsonBody<UserCredentials>,
 ) -> ApiResult<Json<AuthedUser>> {
     Ok(Json(state.core.log_in(body).await?))
+}
+
+async fn authenticate_user_github(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<GithubLogin>,
+) -> ApiResult<Json<AuthedUser>> {
+    Ok(Json(state.core.log_in_github(body).await?))
+}
+
+async fn verify_email(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<EmailVerificationVerify>,
+) -> ApiResult<Json<Success>> {
+    state.core.verify_email(body).await?;
+    Ok(Json(Success::TRUE))
 }

@@ -1,15 +1,18 @@
 //! `TestApp`: one server on port 0 over a fresh SQLite file, with a clock the
 //! test moves, plus helpers to call it and check bodies against `spec/`.
 
+use async_trait::async_trait;
 use chrono::Duration;
-use me_core::store::{UserChanges, UserRecord};
-use me_core::{Core, ManualClock, Settings};
+use me_core::outbox::MailTransport;
+use me_core::store::{OutboxMail, UserChanges, UserRecord};
+use me_core::{Core, Keys, ManualClock, Settings};
 use me_server::AppState;
 use me_store::SqlStore;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use std::sync::Arc;
-use tokio::sync::oneshot;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{oneshot, watch};
 
 pub const PASSWORD: &str = "Correct-Horse-9";
 pub const NEW_PASSWORD: &str = "Battery-Staple-7";
@@ -20,8 +23,56 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub http: reqwest::Client,
     pub store: SqlStore,
-    _dir: tempfile::TempDir,
+    /// Mail the capturing transport received (when no other was given).
+    pub mail: Arc<CapturedMail>,
+    pub db_dir: PathBuf,
+    _dir: Option<tempfile::TempDir>,
     _stop: oneshot::Sender<()>,
+    _stop_outbox: watch::Sender<bool>,
+}
+
+/// How to build a [`TestApp`].
+pub struct TestOptions {
+    pub settings: Settings,
+    /// Where mail goes; a [`CapturedMail`] when `None`.
+    pub transport: Option<Arc<dyn MailTransport>>,
+    /// The GitHub API base; nothing listens there by default.
+    pub github_api: String,
+    /// Reuse the database in this folder (a restart); a fresh one when `None`.
+    pub db_dir: Option<PathBuf>,
+}
+
+impl Default for TestOptions {
+    fn default() -> Self {
+        TestOptions {
+            settings: Settings {
+                outbox_poll: std::time::Duration::from_millis(50),
+                outbox_retry_base: std::time::Duration::from_secs(5),
+                ..Settings::default()
+            },
+            transport: None,
+            github_api: "http://127.0.0.1:9".into(),
+            db_dir: None,
+        }
+    }
+}
+
+/// A transport that keeps what it is given.
+#[derive(Default)]
+pub struct CapturedMail(Mutex<Vec<OutboxMail>>);
+
+impl CapturedMail {
+    pub fn all(&self) -> Vec<OutboxMail> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl MailTransport for CapturedMail {
+    async fn send(&self, mail: &OutboxMail) -> Result<(), String> {
+        self.0.lock().unwrap().push(mail.clone());
+        Ok(())
+    }
 }
 
 /// A response: status and JSON body (`Null` when there was none).
@@ -37,18 +88,42 @@ impl TestApp {
     }
 
     pub async fn spawn_with(settings: Settings) -> TestApp {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqlStore::connect(&format!("sqlite:{}", dir.path().join("me.db").display()))
+        Self::spawn_opts(TestOptions {
+            settings,
+            ..TestOptions::default()
+        })
+        .await
+    }
+
+    pub async fn spawn_opts(opts: TestOptions) -> TestApp {
+        let (dir, db_dir) = match opts.db_dir {
+            Some(path) => (None, path),
+            None => {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().to_owned();
+                (Some(dir), path)
+            }
+        };
+        let store = SqlStore::connect(&format!("sqlite:{}", db_dir.join("me.db").display()))
             .await
             .unwrap();
         let clock = Arc::new(ManualClock::starting_now());
+        let keys = Keys {
+            token_secret: b"test-secret-test-secret-test-secret!",
+            data_key: &[42u8; 32],
+        };
+        let github = Arc::new(me_server::github::GithubClient::new(&opts.github_api).unwrap());
         let core = Core::new(
             Arc::new(store.clone()),
             clock.clone(),
-            b"test-secret-test-secret-test-secret!",
-            settings,
+            keys,
+            github,
+            opts.settings,
         )
         .unwrap();
+        let mail = Arc::new(CapturedMail::default());
+        let transport: Arc<dyn MailTransport> = opts.transport.unwrap_or_else(|| mail.clone());
+        let (stop_outbox, _) = me_server::serve::spawn_outbox(core.clone(), transport);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -67,8 +142,11 @@ impl TestApp {
             clock,
             http: reqwest::Client::new(),
             store,
+            mail,
+            db_dir,
             _dir: dir,
             _stop: stop,
+            _stop_outbox: stop_outbox,
         }
     }
 

@@ -5,9 +5,14 @@
 
 mod common;
 
+mod stand_ins;
+
 mod auth;
 mod binary;
 mod contract;
+mod email;
+mod github;
 mod me;
 mod scopes;
+mod second_factor;
 mod signup;

@@ -120,7 +120,9 @@ async fn every_route_times_every_token() {
                 Bearer::OtherAction => Some(app.mint(&id, &[other], Duration::zero(), 3600)),
                 Bearer::NoScopes => Some(app.mint(&id, &[], Duration::zero(), 3600)),
                 Bearer::Absent => None,
-                Bearer::Expired => Some(app.mint(&id, &["all.User"], Duration::seconds(7200), 3600)),
+                Bearer::Expired => {
+                    Some(app.mint(&id, &["all.User"], Duration::seconds(7200), 3600))
+                }
                 Bearer::Tampered => {
                     let t = app.mint(&id, &["all.User"], Duration::zero(), 3600);
                     let (head, sig) = t.rsplit_once('.').unwrap();

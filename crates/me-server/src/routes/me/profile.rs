@@ -1,4 +1,4 @@
-//! The Me resource: the signed-in user.
+//! The profile and the account: get, patch, changePassword, refreshToken, delete.
 
 use crate::error::ApiResult;
 use crate::extract::{Auth, JsonBody, QueryParams};
@@ -21,13 +21,13 @@ pub fn router() -> Router<AppState> {
 /// `?summaryInclude=&summaryExclude=` (and `includeRecent`, for `GET /me`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct MeQuery {
+pub(super) struct MeQuery {
     summary_include: Option<String>,
     summary_exclude: Option<String>,
 }
 
 impl MeQuery {
-    fn filter(&self) -> SummaryFilter {
+    pub(super) fn filter(&self) -> SummaryFilter {
         SummaryFilter::parse(
             self.summary_include.as_deref(),
             self.summary_exclude.as_deref(),

@@ -1,0 +1,13 @@
+//! The Me resource: the signed-in user.
+
+mod identity;
+mod profile;
+
+use crate::state::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(profile::router())
+        .merge(identity::router())
+}
