@@ -21,10 +21,7 @@ pub struct Endpoint {
 
 impl Endpoint {
     pub fn new(base: &Url, path: &str, bearer: Option<&str>) -> Result<Self> {
-        Ok(Self {
-            url: base.join(path)?,
-            bearer: bearer.map(Arc::from),
-        })
+        Ok(Self { url: base.join(path)?, bearer: bearer.map(Arc::from) })
     }
 
     fn request(&self, client: &Client) -> RequestBuilder {
@@ -41,11 +38,7 @@ impl Endpoint {
         let response = self.request(client).send().await?;
         let status = response.status();
         if !status.is_success() {
-            bail!(
-                "{} answered {status}: {}",
-                self.url,
-                response.text().await.unwrap_or_default()
-            );
+            bail!("{} answered {status}: {}", self.url, response.text().await.unwrap_or_default());
         }
         Ok(())
     }
@@ -60,10 +53,7 @@ pub struct Login {
 impl Login {
     pub fn new(base: &Url, email: &str, password: &str) -> Result<Self> {
         let body = json!({ "email": email, "password": password });
-        Ok(Self {
-            url: base.join("/auth/user")?,
-            body: Arc::new(body),
-        })
+        Ok(Self { url: base.join("/auth/user")?, body: Arc::new(body) })
     }
 }
 
@@ -146,12 +136,7 @@ pub async fn hammer(
 /// One log-in every `period` until `duration` has passed. Open loop: each
 /// log-in is its own task, so a slow one does not delay the next and the
 /// rate stays what was asked, whatever the server does.
-pub async fn logins(
-    client: &Client,
-    login: &Arc<Login>,
-    period: Duration,
-    duration: Duration,
-) -> Result<Samples> {
+pub async fn logins(client: &Client, login: &Arc<Login>, period: Duration, duration: Duration) -> Result<Samples> {
     let deadline = Instant::now() + duration;
     let mut ticker = interval(period);
     // A missed tick means this process was starved, not the server slow;

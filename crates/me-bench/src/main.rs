@@ -38,11 +38,7 @@ const LOGIN_PERIOD: Duration = Duration::from_millis(125);
 const PASSWORD: &str = "Bench-Password-1";
 
 #[derive(Parser)]
-#[command(
-    name = "me-bench",
-    version,
-    about = "Load benchmark for me-api over loopback"
-)]
+#[command(name = "me-bench", version, about = "Load benchmark for me-api over loopback")]
 struct Args {
     /// Base URL of a running me-server; must be loopback.
     #[arg(long, env = "ME_BENCH_URL")]
@@ -70,10 +66,7 @@ async fn main() -> ExitCode {
         Ok(report) => {
             // The figures are still printed, but a run with failures must not
             // pass for a clean one in a script.
-            eprintln!(
-                "me-bench: {} requests failed; the figures above are suspect",
-                report.total_errors()
-            );
+            eprintln!("me-bench: {} requests failed; the figures above are suspect", report.total_errors());
             ExitCode::FAILURE
         }
         Err(e) => {
@@ -103,24 +96,14 @@ async fn run(args: Args) -> Result<Report> {
     let health = Arc::new(Endpoint::new(&args.url, "/health", None)?);
     let me = Arc::new(Endpoint::new(&args.url, "/me", Some(&token))?);
     let login = Arc::new(Login::new(&args.url, &email, PASSWORD)?);
-    me.check(&client)
-        .await
-        .context("GET /me with a fresh token")?;
+    me.check(&client).await.context("GET /me with a fresh token")?;
 
-    eprintln!(
-        "me-bench: warming up ({} s per endpoint)",
-        WARM_UP.as_secs()
-    );
+    eprintln!("me-bench: warming up ({} s per endpoint)", WARM_UP.as_secs());
     load::hammer(&client, &health, concurrency, WARM_UP).await?;
     load::hammer(&client, &me, concurrency, WARM_UP).await?;
     load::logins(&client, &login, LOGIN_PERIOD, WARM_UP).await?;
 
-    let phase = |what: &str| {
-        eprintln!(
-            "me-bench: {what} ({} s, {} loops)",
-            args.duration, args.concurrency
-        )
-    };
+    let phase = |what: &str| eprintln!("me-bench: {what} ({} s, {} loops)", args.duration, args.concurrency);
     phase("phase 1: GET /health");
     let p_health = load::hammer(&client, &health, concurrency, duration).await?;
     phase("phase 2: GET /me");
@@ -153,19 +136,11 @@ async fn run(args: Args) -> Result<Report> {
 /// Refuses anything but loopback: this tool's whole job is to saturate the
 /// server it points at.
 fn ensure_loopback(url: &Url) -> Result<()> {
-    ensure!(
-        matches!(url.scheme(), "http" | "https"),
-        "--url must be http or https, not {}",
-        url.scheme()
-    );
+    ensure!(matches!(url.scheme(), "http" | "https"), "--url must be http or https, not {}", url.scheme());
     let host = url.host_str().context("--url has no host")?;
     let bare = host.trim_start_matches('[').trim_end_matches(']');
-    let loopback = bare.eq_ignore_ascii_case("localhost")
-        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
-    ensure!(
-        loopback,
-        "refusing to load {host}: only 127.0.0.1, localhost or [::1] may be benchmarked"
-    );
+    let loopback = bare.eq_ignore_ascii_case("localhost") || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    ensure!(loopback, "refusing to load {host}: only 127.0.0.1, localhost or [::1] may be benchmarked");
     Ok(())
 }
 
@@ -181,18 +156,11 @@ async fn sign_up_and_log_in(client: &Client, base: &Url, email: &str) -> Result<
         "acceptTerms": "on",
     });
     let url = base.join("/users")?;
-    let _: TokenReply = post_json(client, url, &body, StatusCode::CREATED)
-        .await
-        .context("signing up (POST /users)")?;
+    let _: TokenReply = post_json(client, url, &body, StatusCode::CREATED).await.context("signing up (POST /users)")?;
     let url = base.join("/auth/user")?;
-    let reply: TokenReply = post_json(
-        client,
-        url,
-        &json!({ "email": email, "password": PASSWORD }),
-        StatusCode::OK,
-    )
-    .await
-    .context("logging in (POST /auth/user)")?;
+    let reply: TokenReply = post_json(client, url, &json!({ "email": email, "password": PASSWORD }), StatusCode::OK)
+        .await
+        .context("logging in (POST /auth/user)")?;
     Ok(reply.token)
 }
 

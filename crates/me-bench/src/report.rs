@@ -51,11 +51,7 @@ impl PhaseReport {
     pub fn new(name: &'static str, samples: &Samples) -> Self {
         let latency = summarize(&samples.latencies);
         let secs = samples.elapsed.as_secs_f64();
-        let throughput = if secs > 0.0 {
-            samples.ok as f64 / secs
-        } else {
-            0.0
-        };
+        let throughput = if secs > 0.0 { samples.ok as f64 / secs } else { 0.0 };
         Self {
             name,
             requests: samples.requests(),
@@ -82,17 +78,10 @@ impl LoginReport {
 }
 
 impl Report {
-    pub fn new(
-        url: &str,
-        duration_secs: u64,
-        concurrency: u32,
-        phases: [PhaseReport; 3],
-        logins: LoginReport,
-    ) -> Self {
+    pub fn new(url: &str, duration_secs: u64, concurrency: u32, phases: [PhaseReport; 3], logins: LoginReport) -> Self {
         let [health, me, mixed] = &phases;
         let pct = |p: &PhaseReport| {
-            (health.throughput_rps > 0.0)
-                .then(|| round2(100.0 * p.throughput_rps / health.throughput_rps))
+            (health.throughput_rps > 0.0).then(|| round2(100.0 * p.throughput_rps / health.throughput_rps))
         };
         Self {
             url: url.to_owned(),
@@ -113,11 +102,7 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "me-bench {}: {} s per phase, {} loops",
-            self.url, self.duration_secs, self.concurrency
-        )?;
+        writeln!(f, "me-bench {}: {} s per phase, {} loops", self.url, self.duration_secs, self.concurrency)?;
         writeln!(
             f,
             "{:<12} {:>10} {:>7} {:>11} {:>9} {:>9} {:>9}",
@@ -146,11 +131,7 @@ impl fmt::Display for Report {
             opt(self.me_vs_health_pct),
             self.target_pct
         )?;
-        writeln!(
-            f,
-            "me+logins/health throughput = {}%",
-            opt(self.me_with_logins_vs_health_pct)
-        )?;
+        writeln!(f, "me+logins/health throughput = {}%", opt(self.me_with_logins_vs_health_pct))?;
         let l = &self.logins;
         writeln!(
             f,

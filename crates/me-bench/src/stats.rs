@@ -15,11 +15,7 @@ pub struct Latency {
 pub fn summarize(samples: &[Duration]) -> Option<Latency> {
     let mut sorted = samples.to_vec();
     sorted.sort_unstable();
-    Some(Latency {
-        p50: rank(&sorted, 0.50)?,
-        p99: rank(&sorted, 0.99)?,
-        max: *sorted.last()?,
-    })
+    Some(Latency { p50: rank(&sorted, 0.50)?, p99: rank(&sorted, 0.99)?, max: *sorted.last()? })
 }
 
 /// Nearest-rank percentile: always a latency that was actually observed.

@@ -3,7 +3,8 @@
 use crate::error::{Error, Result};
 use crate::redacted::Redacted;
 use crate::settings::Signup;
-use crate::store::{NewUser, StoreError, UserRecord};
+use crate::store::{NewUser, StoreError, SummaryCounts, UserRecord};
+use crate::token::Claims;
 use crate::{scope, Core, Principal};
 use me_wire::{AuthedUser, UserCredentials, UserPost, Validate};
 
@@ -25,6 +26,18 @@ pub struct NewAccount {
     pub url: Option<String>,
 }
 
+/// The principal for a verified token: its user must still exist, and the
+/// token must not predate the user's cut-off.
+fn admit(claims: Claims, user: Option<UserRecord>) -> Result<Principal> {
+    let user = user.ok_or_else(|| Error::Unauthorized("Invalid token".into()))?;
+    if let Some(cutoff) = user.token_cutoff {
+        if claims.iat_ms < cutoff.timestamp_millis() {
+            return Err(Error::Unauthorized("Token has been revoked".into()));
+        }
+    }
+    Ok(Principal { user, claims })
+}
+
 /// Emails are kept and compared in lower case.
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
@@ -38,9 +51,7 @@ impl Core {
         }
         body.validate().map_err(Error::Validation)?;
         let Some(password) = body.password else {
-            return Err(Error::validation(
-                "Sign-up with GitHub is not available; sign up with a password",
-            ));
+            return Err(Error::validation("Sign-up with GitHub is not available; sign up with a password"));
         };
         let user = self
             .create_account(NewAccount {
@@ -62,12 +73,9 @@ impl Core {
     /// Creates a user, whatever the sign-up setting (the operator's door).
     pub async fn create_account(&self, account: NewAccount) -> Result<UserRecord> {
         me_wire::validate::email("email", &account.email).map_err(Error::Validation)?;
-        me_wire::validate::len_between("firstName", &account.first_name, 1, 1024)
-            .map_err(Error::Validation)?;
-        me_wire::validate::max_len("lastName", &account.last_name, 1024)
-            .map_err(Error::Validation)?;
-        me_wire::validate::password_policy("password", account.password.expose())
-            .map_err(Error::Validation)?;
+        me_wire::validate::len_between("firstName", &account.first_name, 1, 1024).map_err(Error::Validation)?;
+        me_wire::validate::max_len("lastName", &account.last_name, 1024).map_err(Error::Validation)?;
+        me_wire::validate::password_policy("password", account.password.expose()).map_err(Error::Validation)?;
         let hash = self.passwords.hash(account.password.expose()).await?;
         let now = self.clock.now();
         let new = NewUser {
@@ -84,9 +92,7 @@ impl Core {
             created_at: now,
         };
         self.store.insert_user(&new).await.map_err(|e| match e {
-            StoreError::Conflict(_) => {
-                Error::AlreadyExists("A user with this email already exists".into())
-            }
+            StoreError::Conflict(_) => Error::AlreadyExists("A user with this email already exists".into()),
             e => e.into(),
         })
     }
@@ -98,10 +104,7 @@ impl Core {
         let account = normalize_email(&body.email);
         let failures = self.throttle_guard(&account).await?;
         let user = self.store.user_by_email(&account).await?;
-        let hash = user
-            .as_ref()
-            .and_then(|u| u.password_hash.as_ref())
-            .map(|h| h.expose().as_str());
+        let hash = user.as_ref().and_then(|u| u.password_hash.as_ref()).map(|h| h.expose().as_str());
         // Runs for unknown emails too (against a dummy hash): same cost, same answer.
         let ok = self.passwords.verify(body.password.expose(), hash).await?;
         let user = match user {
@@ -111,10 +114,7 @@ impl Core {
                 return Err(Error::Unauthorized(BAD_CREDENTIALS.into()));
             }
         };
-        if let Some(refusal) = self
-            .check_second_factor(&user, body.two_factor_code.as_ref())
-            .await?
-        {
+        if let Some(refusal) = self.check_second_factor(&user, body.two_factor_code.as_ref()).await? {
             return Err(Error::Unauthorized(refusal.message().into()));
         }
         self.throttle_succeeded(&account, failures).await?;
@@ -126,21 +126,26 @@ impl Core {
     /// expiry, the user still existing, then the user's token cut-off. Scopes
     /// are checked by the caller with [`Principal::require`].
     pub async fn authenticate(&self, token: &str) -> Result<Principal> {
+        let claims = self.verify_token(token)?;
+        let user = self.store.user_by_id(&claims.sub).await?;
+        admit(claims, user)
+    }
+
+    /// [`Core::authenticate`], reading the user's summary in the same query.
+    pub async fn authenticate_with_summary(&self, token: &str) -> Result<(Principal, SummaryCounts)> {
+        let claims = self.verify_token(token)?;
+        match self.store.user_with_summary(&claims.sub).await? {
+            Some((user, counts)) => Ok((admit(claims, Some(user))?, counts)),
+            None => Err(Error::Unauthorized("Invalid token".into())),
+        }
+    }
+
+    fn verify_token(&self, token: &str) -> Result<Claims> {
         let claims = self.tokens.verify(token, self.clock.now())?;
         if claims.kind != "user" {
             return Err(Error::Unauthorized("Invalid token".into()));
         }
-        let user = self
-            .store
-            .user_by_id(&claims.sub)
-            .await?
-            .ok_or_else(|| Error::Unauthorized("Invalid token".into()))?;
-        if let Some(cutoff) = user.token_cutoff {
-            if claims.iat_ms < cutoff.timestamp_millis() {
-                return Err(Error::Unauthorized("Token has been revoked".into()));
-            }
-        }
-        Ok(Principal { user, claims })
+        Ok(claims)
     }
 
     /// The lifetime of a new token: the server's, or shorter when asked.
@@ -153,12 +158,7 @@ impl Core {
     }
 
     /// A fresh token for `user`.
-    pub(crate) fn authed(
-        &self,
-        user: &UserRecord,
-        scopes: &[String],
-        ttl_secs: u64,
-    ) -> Result<AuthedUser> {
+    pub(crate) fn authed(&self, user: &UserRecord, scopes: &[String], ttl_secs: u64) -> Result<AuthedUser> {
         self.authed_at(user, scopes, ttl_secs, self.clock.now())
     }
 
@@ -171,9 +171,7 @@ impl Core {
     ) -> Result<AuthedUser> {
         Ok(AuthedUser {
             user_id: user.id.clone(),
-            token: self
-                .tokens
-                .issue(&user.id, "user", scopes, issued_at, ttl_secs)?,
+            token: self.tokens.issue(&user.id, "user", scopes, issued_at, ttl_secs)?,
             needs_to_verify_email: Some(!user.email_verified),
         })
     }

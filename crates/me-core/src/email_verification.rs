@@ -22,9 +22,7 @@ pub(crate) fn token_hash(token: &str) -> String {
 fn query_escape(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -65,14 +63,11 @@ impl Core {
             created_at: now,
             expires_at: now + Duration::hours(TOKEN_HOURS),
         };
-        let started = self
-            .store
-            .start_email_verification(&verification, &mail, now - Duration::seconds(RESEND_SECS))
-            .await?;
+        let started =
+            self.store.start_email_verification(&verification, &mail, now - Duration::seconds(RESEND_SECS)).await?;
         if !started {
             return Err(Error::TooManyRequests(
-                "A verification email was sent less than a minute ago; wait before asking again"
-                    .into(),
+                "A verification email was sent less than a minute ago; wait before asking again".into(),
             ));
         }
         self.outbox_signal.notify_one();
@@ -92,12 +87,8 @@ impl Core {
             .await?;
         match outcome {
             VerifyOutcome::Verified => Ok(()),
-            VerifyOutcome::Invalid => Err(Error::validation(
-                "The verification token is not valid for this email",
-            )),
-            VerifyOutcome::Expired => Err(Error::Gone(
-                "The verification token has expired; ask for a new one".into(),
-            )),
+            VerifyOutcome::Invalid => Err(Error::validation("The verification token is not valid for this email")),
+            VerifyOutcome::Expired => Err(Error::Gone("The verification token has expired; ask for a new one".into())),
         }
     }
 }

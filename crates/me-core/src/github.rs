@@ -48,21 +48,12 @@ impl Core {
     pub async fn connect_github(&self, user: &UserRecord, body: GithubLogin) -> Result<UserRecord> {
         body.validate().map_err(Error::Validation)?;
         let gh = self.github.user(body.access_token.expose()).await?;
-        self.store
-            .link_github(
-                &user.id,
-                &gh.id,
-                &gh.login,
-                gh.avatar_url.as_deref(),
-                self.clock.now(),
-            )
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => {
-                    Error::AlreadyExists("This GitHub account is linked to another user".into())
-                }
+        self.store.link_github(&user.id, &gh.id, &gh.login, gh.avatar_url.as_deref(), self.clock.now()).await.map_err(
+            |e| match e {
+                StoreError::Conflict(_) => Error::AlreadyExists("This GitHub account is linked to another user".into()),
                 e => e.into(),
-            })
+            },
+        )
     }
 
     /// `PATCH /me/disconnectGithub`.
@@ -76,9 +67,11 @@ impl Core {
     pub async fn log_in_github(&self, body: GithubLogin) -> Result<AuthedUser> {
         body.validate().map_err(Error::Validation)?;
         let gh = self.github.user(body.access_token.expose()).await?;
-        let user = self.store.user_by_github_id(&gh.id).await?.ok_or_else(|| {
-            Error::Unauthorized("No user is linked to this GitHub account".into())
-        })?;
+        let user = self
+            .store
+            .user_by_github_id(&gh.id)
+            .await?
+            .ok_or_else(|| Error::Unauthorized("No user is linked to this GitHub account".into()))?;
         let scopes = body.requested_scopes.unwrap_or_else(scope::default_scopes);
         self.authed(&user, &scopes, self.ttl(body.token_ttl))
     }

@@ -15,10 +15,7 @@ impl IdGen {
     pub fn new() -> Self {
         let mut process = [0u8; 5];
         rand::thread_rng().fill_bytes(&mut process);
-        IdGen {
-            process,
-            counter: AtomicU32::new(rand::thread_rng().next_u32()),
-        }
+        IdGen { process, counter: AtomicU32::new(rand::thread_rng().next_u32()) }
     }
 
     pub fn next(&self, now: DateTime<Utc>) -> String {

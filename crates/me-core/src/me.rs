@@ -4,7 +4,7 @@
 use crate::accounts::normalize_email;
 use crate::error::{Error, Result};
 use crate::redacted::Redacted;
-use crate::store::{StoreError, UserChanges, UserRecord};
+use crate::store::{StoreError, SummaryCounts, UserChanges, UserRecord};
 use crate::{Core, Principal};
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use me_wire::{AuthedUser, ChangePassword, Me, MePatch, Summary, UserCredentials, Validate};
@@ -20,31 +20,26 @@ pub struct SummaryFilter {
 impl SummaryFilter {
     pub fn parse(include: Option<&str>, exclude: Option<&str>) -> Self {
         let split = |s: &str| -> Vec<String> {
-            s.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
+            s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
         };
-        SummaryFilter {
-            include: include.map(split),
-            exclude: exclude.map(split).unwrap_or_default(),
-        }
+        SummaryFilter { include: include.map(split), exclude: exclude.map(split).unwrap_or_default() }
     }
 
     fn keeps(&self, field: &str) -> bool {
-        let included = self
-            .include
-            .as_ref()
-            .is_none_or(|list| list.iter().any(|f| f == field));
+        let included = self.include.as_ref().is_none_or(|list| list.iter().any(|f| f == field));
         included && !self.exclude.iter().any(|f| f == field)
     }
 }
 
 impl Core {
-    /// `GET /me`.
+    /// The profile of `user`, counting what they own.
     pub async fn me(&self, user: &UserRecord, filter: &SummaryFilter) -> Result<Me> {
         let counts = self.store.summary_counts(&user.id).await?;
+        Ok(self.me_with(user, counts, filter))
+    }
+
+    /// The profile of `user` with counts already read.
+    pub fn me_with(&self, user: &UserRecord, counts: SummaryCounts, filter: &SummaryFilter) -> Me {
         let mut summary = Summary {
             app_count: Some(counts.applications),
             dash_count: Some(counts.dashboards),
@@ -55,7 +50,7 @@ impl Core {
         };
         summary.retain(|f| filter.keeps(f));
         let (period_start, period_end) = month_of(self.clock.now());
-        Ok(Me {
+        Me {
             id: user.id.clone(),
             user_id: user.id.clone(),
             creation_date: user.created_at,
@@ -84,7 +79,7 @@ impl Core {
             current_period_start: period_start,
             current_period_end: period_end,
             sso_linked: Some(false),
-        })
+        }
     }
 
     /// `PATCH /me`.
@@ -115,17 +110,10 @@ impl Core {
     }
 
     /// `PATCH /me/changePassword`.
-    pub async fn change_password(
-        &self,
-        principal: &Principal,
-        body: ChangePassword,
-    ) -> Result<AuthedUser> {
+    pub async fn change_password(&self, principal: &Principal, body: ChangePassword) -> Result<AuthedUser> {
         body.validate().map_err(Error::Validation)?;
         let user = &principal.user;
-        if let Err(refusal) = self
-            .check_password_and_code(user, &body.password, body.two_factor_code.as_ref())
-            .await?
-        {
+        if let Err(refusal) = self.check_password_and_code(user, &body.password, body.two_factor_code.as_ref()).await? {
             return Err(Error::validation(refusal.message()));
         }
         let now = self.clock.now();
@@ -133,10 +121,7 @@ impl Core {
         // Every earlier token dies: the cut-off sits one millisecond after
         // now, and the new token is issued at that instant, so a token minted
         // in this very millisecond does not slip through.
-        let cutoff = body
-            .invalidate_existing_tokens
-            .unwrap_or(false)
-            .then(|| now + Duration::milliseconds(1));
+        let cutoff = body.invalidate_existing_tokens.unwrap_or(false).then(|| now + Duration::milliseconds(1));
         let changes = UserChanges {
             password_hash: Some(Redacted(new_hash)),
             password_last_updated: Some(now),
@@ -144,9 +129,7 @@ impl Core {
             ..UserChanges::default()
         };
         let user = self.update_user(&user.id, &changes, now).await?;
-        let ttl = self
-            .ttl(body.token_ttl)
-            .min(principal.claims.lifetime_secs().max(1));
+        let ttl = self.ttl(body.token_ttl).min(principal.claims.lifetime_secs().max(1));
         self.authed_at(&user, &principal.claims.scope, ttl, cutoff.unwrap_or(now))
     }
 
@@ -164,10 +147,7 @@ impl Core {
         if normalize_email(&body.email) != user.email {
             return Err(Error::validation("The email is not this account's"));
         }
-        if let Err(refusal) = self
-            .check_password_and_code(user, &body.password, body.two_factor_code.as_ref())
-            .await?
-        {
+        if let Err(refusal) = self.check_password_and_code(user, &body.password, body.two_factor_code.as_ref()).await? {
             return Err(Error::validation(refusal.message()));
         }
         match self.store.delete_user(&user.id).await {
@@ -176,22 +156,12 @@ impl Core {
         }
     }
 
-    async fn update_user(
-        &self,
-        id: &str,
-        changes: &UserChanges,
-        now: DateTime<Utc>,
-    ) -> Result<UserRecord> {
-        self.store
-            .update_user(id, changes, now)
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => {
-                    Error::AlreadyExists("A user with this email already exists".into())
-                }
-                StoreError::NotFound => Error::Unauthorized("The user no longer exists".into()),
-                e => e.into(),
-            })
+    async fn update_user(&self, id: &str, changes: &UserChanges, now: DateTime<Utc>) -> Result<UserRecord> {
+        self.store.update_user(id, changes, now).await.map_err(|e| match e {
+            StoreError::Conflict(_) => Error::AlreadyExists("A user with this email already exists".into()),
+            StoreError::NotFound => Error::Unauthorized("The user no longer exists".into()),
+            e => e.into(),
+        })
     }
 }
 
@@ -205,19 +175,9 @@ fn full_name(user: &UserRecord) -> String {
 
 /// The UTC calendar month holding `now`: its first instant and its last millisecond.
 pub fn month_of(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = Utc
-        .with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0)
-        .single()
-        .unwrap_or(now);
-    let (y, m) = if now.month() == 12 {
-        (now.year() + 1, 1)
-    } else {
-        (now.year(), now.month() + 1)
-    };
-    let next = Utc
-        .with_ymd_and_hms(y, m, 1, 0, 0, 0)
-        .single()
-        .unwrap_or(now);
+    let start = Utc.with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0).single().unwrap_or(now);
+    let (y, m) = if now.month() == 12 { (now.year() + 1, 1) } else { (now.year(), now.month() + 1) };
+    let next = Utc.with_ymd_and_hms(y, m, 1, 0, 0, 0).single().unwrap_or(now);
     (start, next - Duration::milliseconds(1))
 }
 

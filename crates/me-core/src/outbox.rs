@@ -25,8 +25,7 @@ const BATCH: i64 = 20;
 /// The delay before attempt `attempts + 1`: doubling from `base`, at most 15 minutes.
 pub fn backoff(base: StdDuration, attempts: i64) -> StdDuration {
     let factor = 2u32.saturating_pow(attempts.clamp(0, 20) as u32);
-    base.saturating_mul(factor)
-        .min(StdDuration::from_secs(15 * 60))
+    base.saturating_mul(factor).min(StdDuration::from_secs(15 * 60))
 }
 
 impl Core {
@@ -52,11 +51,7 @@ impl Core {
     /// One pass; true when it claimed anything (there may be more).
     pub async fn deliver_due(&self, transport: &dyn MailTransport) -> bool {
         let now = self.clock.now();
-        let due = match self
-            .store
-            .claim_due_mail(now, now + Duration::seconds(LEASE_SECS), BATCH)
-            .await
-        {
+        let due = match self.store.claim_due_mail(now, now + Duration::seconds(LEASE_SECS), BATCH).await {
             Ok(due) => due,
             Err(e) => {
                 tracing::warn!(error = %e, "outbox: could not read queued mail");
@@ -76,9 +71,7 @@ impl Core {
                     let wait = backoff(self.settings.outbox_retry_base, attempts - 1);
                     tracing::warn!(id = %mail.id, attempts, retry_in_ms = wait.as_millis() as u64, %reason, "outbox: delivery failed");
                     let retry_at = now + Duration::from_std(wait).unwrap_or(Duration::minutes(15));
-                    self.store
-                        .mark_mail_failed(&mail.id, attempts, retry_at, &reason)
-                        .await
+                    self.store.mark_mail_failed(&mail.id, attempts, retry_at, &reason).await
                 }
             };
             if let Err(e) = stored {

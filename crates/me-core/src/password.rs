@@ -19,16 +19,11 @@ pub struct PasswordHasher {
 
 impl PasswordHasher {
     pub fn new() -> Result<Self> {
-        let params =
-            Params::new(19_456, 2, 1, None).map_err(|e| Error::internal(anyhow::anyhow!("{e}")))?;
+        let params = Params::new(19_456, 2, 1, None).map_err(|e| Error::internal(anyhow::anyhow!("{e}")))?;
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let dummy = hash_with(&argon, &hex::encode(rand::random::<[u8; 16]>()))?;
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Ok(PasswordHasher {
-            argon,
-            permits: Arc::new(Semaphore::new(parallel)),
-            dummy,
-        })
+        Ok(PasswordHasher { argon, permits: Arc::new(Semaphore::new(parallel)), dummy })
     }
 
     /// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`) for `password`.
@@ -58,18 +53,10 @@ impl PasswordHasher {
         Ok(matched && real)
     }
 
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| Error::internal(anyhow::anyhow!("hasher closed: {e}")))?;
-        tokio::task::spawn_blocking(f)
-            .await
-            .map_err(|e| Error::internal(anyhow::anyhow!("hashing task failed: {e}")))
+    async fn blocking<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        let _permit =
+            self.permits.acquire().await.map_err(|e| Error::internal(anyhow::anyhow!("hasher closed: {e}")))?;
+        tokio::task::spawn_blocking(f).await.map_err(|e| Error::internal(anyhow::anyhow!("hashing task failed: {e}")))
     }
 }
 
@@ -95,9 +82,6 @@ mod tests {
         assert!(h.verify("Correct-Horse-9", Some(&a)).await.unwrap());
         assert!(!h.verify("Correct-Horse-8", Some(&a)).await.unwrap());
         assert!(!h.verify("Correct-Horse-9", None).await.unwrap());
-        assert!(!h
-            .verify("Correct-Horse-9", Some("not a hash"))
-            .await
-            .unwrap());
+        assert!(!h.verify("Correct-Horse-9", Some("not a hash")).await.unwrap());
     }
 }

@@ -17,9 +17,7 @@ impl Principal {
         if scope::admits(&self.claims.scope, action) {
             Ok(())
         } else {
-            Err(Error::Forbidden(format!(
-                "This token's scopes do not allow {action}"
-            )))
+            Err(Error::Forbidden(format!("This token's scopes do not allow {action}")))
         }
     }
 }

@@ -15,22 +15,15 @@ pub struct SecretBox {
 impl SecretBox {
     /// `key` must be 32 bytes.
     pub fn new(key: &[u8]) -> Option<SecretBox> {
-        Aes256Gcm::new_from_slice(key)
-            .ok()
-            .map(|cipher| SecretBox { cipher })
+        Aes256Gcm::new_from_slice(key).ok().map(|cipher| SecretBox { cipher })
     }
 
     /// `hex(nonce || ciphertext)`.
     pub fn seal(&self, owner: &str, plain: &[u8]) -> String {
         let mut nonce = [0u8; 12];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let Ok(sealed) = self.cipher.encrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: plain,
-                aad: owner.as_bytes(),
-            },
-        ) else {
+        let Ok(sealed) = self.cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad: owner.as_bytes() })
+        else {
             // Encryption only fails for inputs of gigabytes.
             return String::new();
         };
@@ -46,15 +39,7 @@ impl SecretBox {
             return None;
         }
         let (nonce, body) = bytes.split_at(12);
-        self.cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: body,
-                    aad: owner.as_bytes(),
-                },
-            )
-            .ok()
+        self.cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: body, aad: owner.as_bytes() }).ok()
     }
 }
 
@@ -69,15 +54,8 @@ mod tests {
         assert!(!sealed.contains(&hex::encode(b"totp key")));
         assert_eq!(b.open("user-a", &sealed).as_deref(), Some(&b"totp key"[..]));
         assert_eq!(b.open("user-b", &sealed), None);
-        assert_eq!(
-            SecretBox::new(&[8u8; 32]).unwrap().open("user-a", &sealed),
-            None
-        );
-        assert_ne!(
-            b.seal("user-a", b"totp key"),
-            sealed,
-            "fresh nonce each time"
-        );
+        assert_eq!(SecretBox::new(&[8u8; 32]).unwrap().open("user-a", &sealed), None);
+        assert_ne!(b.seal("user-a", b"totp key"), sealed, "fresh nonce each time");
         assert!(SecretBox::new(&[0u8; 16]).is_none());
     }
 }

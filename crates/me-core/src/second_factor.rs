@@ -65,12 +65,7 @@ impl Core {
         };
         let key = match &user.totp_key {
             Some(sealed) => self.open_key(user, sealed)?,
-            None => {
-                return Err(Error::internal(anyhow::anyhow!(
-                    "2FA is on but user {} has no key",
-                    user.id
-                )))
-            }
+            None => return Err(Error::internal(anyhow::anyhow!("2FA is on but user {} has no key", user.id))),
         };
         let fresh = match totp::verify(&key, code.expose(), self.clock.now(), user.totp_last_step) {
             Some(step) => self.store.spend_totp_step(&user.id, step).await?,
@@ -86,10 +81,7 @@ impl Core {
 
     fn open_key(&self, user: &UserRecord, sealed: &Redacted<String>) -> Result<Vec<u8>> {
         self.secrets.open(&user.id, sealed.expose()).ok_or_else(|| {
-            Error::internal(anyhow::anyhow!(
-                "the TOTP key of user {} does not open with this ME_SECRET_KEY",
-                user.id
-            ))
+            Error::internal(anyhow::anyhow!("the TOTP key of user {} does not open with this ME_SECRET_KEY", user.id))
         })
     }
 
@@ -97,15 +89,11 @@ impl Core {
     /// until enabled with a code.
     pub async fn generate_two_factor_auth(&self, user: &UserRecord) -> Result<TwoFactorAuthInfo> {
         if user.two_factor_enabled {
-            return Err(Error::validation(
-                "Two-factor auth is already enabled; disable it first",
-            ));
+            return Err(Error::validation("Two-factor auth is already enabled; disable it first"));
         }
         let key = totp::generate_key();
         let sealed = self.secrets.seal(&user.id, &key);
-        self.store
-            .set_pending_totp(&user.id, &sealed, self.clock.now())
-            .await?;
+        self.store.set_pending_totp(&user.id, &sealed, self.clock.now()).await?;
         Ok(TwoFactorAuthInfo {
             key: totp::encode_key(&key),
             key_uri: totp::key_uri(&self.settings.totp_issuer, &user.email, &key),
@@ -113,30 +101,20 @@ impl Core {
     }
 
     /// `PATCH /me/enableTwoFactorAuth`: password and a code from the pending key.
-    pub async fn enable_two_factor_auth(
-        &self,
-        user: &UserRecord,
-        body: EnableTwoFactorAuth,
-    ) -> Result<UserRecord> {
+    pub async fn enable_two_factor_auth(&self, user: &UserRecord, body: EnableTwoFactorAuth) -> Result<UserRecord> {
         body.validate().map_err(Error::Validation)?;
         if user.two_factor_enabled {
             return Err(Error::validation("Two-factor auth is already enabled"));
         }
         let Some(sealed) = &user.totp_pending else {
-            return Err(Error::validation(
-                "Generate a two-factor key first (PATCH /me/generateTwoFactorAuth)",
-            ));
+            return Err(Error::validation("Generate a two-factor key first (PATCH /me/generateTwoFactorAuth)"));
         };
         let key = self.open_key(user, sealed)?;
         if let Some(given) = &body.two_factor_auth_key {
-            let same: bool = totp::encode_key(&key)
-                .as_bytes()
-                .ct_eq(given.trim().to_ascii_uppercase().as_bytes())
-                .into();
+            let same: bool =
+                totp::encode_key(&key).as_bytes().ct_eq(given.trim().to_ascii_uppercase().as_bytes()).into();
             if !same {
-                return Err(Error::validation(
-                    "twoFactorAuthKey is not the key that was generated",
-                ));
+                return Err(Error::validation("twoFactorAuthKey is not the key that was generated"));
             }
         }
         let failures = self.throttle_guard(&user.email).await?;
@@ -146,42 +124,24 @@ impl Core {
             return Err(Error::validation(Refusal::WrongPassword.message()));
         }
         let now = self.clock.now();
-        let Some(step) = totp::verify(
-            &key,
-            body.two_factor_code.expose(),
-            now,
-            user.totp_last_step,
-        ) else {
+        let Some(step) = totp::verify(&key, body.two_factor_code.expose(), now, user.totp_last_step) else {
             self.throttle_failed(&user.email).await?;
             return Err(Error::validation(Refusal::WrongCode.message()));
         };
-        if !self
-            .store
-            .activate_totp(&user.id, sealed.expose(), step, now)
-            .await?
-        {
-            return Err(Error::validation(
-                "The two-factor key changed meanwhile; generate it again",
-            ));
+        if !self.store.activate_totp(&user.id, sealed.expose(), step, now).await? {
+            return Err(Error::validation("The two-factor key changed meanwhile; generate it again"));
         }
         self.throttle_succeeded(&user.email, failures).await?;
         self.reload(&user.id).await
     }
 
     /// `PATCH /me/disableTwoFactorAuth`: password and a current code.
-    pub async fn disable_two_factor_auth(
-        &self,
-        user: &UserRecord,
-        body: DisableTwoFactorAuth,
-    ) -> Result<UserRecord> {
+    pub async fn disable_two_factor_auth(&self, user: &UserRecord, body: DisableTwoFactorAuth) -> Result<UserRecord> {
         body.validate().map_err(Error::Validation)?;
         if !user.two_factor_enabled {
             return Err(Error::validation("Two-factor auth is not enabled"));
         }
-        if let Err(refusal) = self
-            .check_password_and_code(user, &body.password, Some(&body.two_factor_code))
-            .await?
-        {
+        if let Err(refusal) = self.check_password_and_code(user, &body.password, Some(&body.two_factor_code)).await? {
             return Err(Error::validation(refusal.message()));
         }
         self.store.clear_totp(&user.id, self.clock.now()).await?;
@@ -189,9 +149,6 @@ impl Core {
     }
 
     pub(crate) async fn reload(&self, user_id: &str) -> Result<UserRecord> {
-        self.store
-            .user_by_id(user_id)
-            .await?
-            .ok_or_else(|| Error::Unauthorized("The user no longer exists".into()))
+        self.store.user_by_id(user_id).await?.ok_or_else(|| Error::Unauthorized("The user no longer exists".into()))
     }
 }

@@ -101,38 +101,24 @@ pub trait AccountStore: Send + Sync {
     /// `email` is matched exactly; rules store and look up lower-case emails.
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>>;
     /// `NotFound` when the user is gone; `Conflict("email")` when a new email is taken.
-    async fn update_user(
-        &self,
-        id: &str,
-        changes: &UserChanges,
-        now: DateTime<Utc>,
-    ) -> StoreResult<UserRecord>;
+    async fn update_user(&self, id: &str, changes: &UserChanges, now: DateTime<Utc>) -> StoreResult<UserRecord>;
     /// Deletes the user and everything they own, in one transaction.
     /// `NotFound` when there was no such user.
     async fn delete_user(&self, id: &str) -> StoreResult<()>;
     /// Counts what the user owns in their sandbox, and their organisations.
     async fn summary_counts(&self, user_id: &str) -> StoreResult<SummaryCounts>;
+    /// The user and their summary in one read (`GET /me`'s hot path).
+    async fn user_with_summary(&self, id: &str) -> StoreResult<Option<(UserRecord, SummaryCounts)>>;
 }
 
 /// TOTP keys and spent steps.
 #[async_trait]
 pub trait SecondFactorStore: Send + Sync {
     /// Replaces the pending key.
-    async fn set_pending_totp(
-        &self,
-        user_id: &str,
-        sealed: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
+    async fn set_pending_totp(&self, user_id: &str, sealed: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Makes `sealed` the active key (clearing the pending one) and spends
     /// `step`, provided the pending key is still `sealed`; false otherwise.
-    async fn activate_totp(
-        &self,
-        user_id: &str,
-        sealed: &str,
-        step: i64,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool>;
+    async fn activate_totp(&self, user_id: &str, sealed: &str, step: i64, now: DateTime<Utc>) -> StoreResult<bool>;
     async fn clear_totp(&self, user_id: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Spends `step` if it is later than every step spent before; false when
     /// it is not (a replayed code). Atomic across requests and instances.
@@ -145,12 +131,7 @@ pub trait ThrottleStore: Send + Sync {
     /// Failures recorded for `account` since `since` (older ones count as none).
     async fn recent_failures(&self, account: &str, since: DateTime<Utc>) -> StoreResult<i64>;
     /// Counts one more failure; a count older than `since` starts again at one.
-    async fn record_failure(
-        &self,
-        account: &str,
-        now: DateTime<Utc>,
-        since: DateTime<Utc>,
-    ) -> StoreResult<()>;
+    async fn record_failure(&self, account: &str, now: DateTime<Utc>, since: DateTime<Utc>) -> StoreResult<()>;
     async fn clear_failures(&self, account: &str) -> StoreResult<()>;
 }
 
@@ -226,13 +207,7 @@ pub trait OutboxStore: Send + Sync {
     ) -> StoreResult<Vec<OutboxMail>>;
     /// Marks a message sent and forgets its body (it may hold a token).
     async fn mark_mail_sent(&self, id: &str, now: DateTime<Utc>) -> StoreResult<()>;
-    async fn mark_mail_failed(
-        &self,
-        id: &str,
-        attempts: i64,
-        retry_at: DateTime<Utc>,
-        error: &str,
-    ) -> StoreResult<()>;
+    async fn mark_mail_failed(&self, id: &str, attempts: i64, retry_at: DateTime<Utc>, error: &str) -> StoreResult<()>;
     /// Messages not yet sent.
     async fn unsent_mail_count(&self) -> StoreResult<i64>;
 }

@@ -27,9 +27,7 @@ impl Core {
 
     pub(crate) async fn throttle_failed(&self, account: &str) -> Result<()> {
         let now = self.clock.now();
-        self.store
-            .record_failure(account, now, now - Duration::minutes(WINDOW_MINUTES))
-            .await?;
+        self.store.record_failure(account, now, now - Duration::minutes(WINDOW_MINUTES)).await?;
         Ok(())
     }
 

@@ -50,11 +50,7 @@ impl TokenKeys {
         validation.validate_exp = false;
         validation.set_required_spec_claims(&["sub", "iss", "iat", "exp"]);
         validation.set_issuer(&[ISSUER]);
-        TokenKeys {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-            validation,
-        }
+        TokenKeys { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
     }
 
     pub fn issue(
@@ -104,18 +100,13 @@ mod tests {
     #[test]
     fn round_trip_and_expiry() {
         let k = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
-        let t = k
-            .issue("u1", "user", &["all.User".into()], now(), 60)
-            .unwrap();
+        let t = k.issue("u1", "user", &["all.User".into()], now(), 60).unwrap();
         let c = k.verify(&t, now()).unwrap();
         assert_eq!(c.sub, "u1");
         assert_eq!(c.iat_ms, 1_764_763_200_123);
         assert_eq!(c.lifetime_secs(), 60);
         assert!(k.verify(&t, now() + Duration::seconds(59)).is_ok());
-        assert!(matches!(
-            k.verify(&t, now() + Duration::seconds(60)),
-            Err(Error::Unauthorized(_))
-        ));
+        assert!(matches!(k.verify(&t, now() + Duration::seconds(60)), Err(Error::Unauthorized(_))));
     }
 
     #[test]
@@ -134,35 +125,26 @@ mod tests {
         // HS512 under the right secret is still refused.
         let hs512 = jsonwebtoken::encode(
             &Header::new(Algorithm::HS512),
-            &k.verify(&k.issue("u1", "user", &[], now(), 60).unwrap(), now())
-                .unwrap(),
+            &k.verify(&k.issue("u1", "user", &[], now(), 60).unwrap(), now()).unwrap(),
             &EncodingKey::from_secret(b"0123456789abcdef0123456789abcdef"),
         )
         .unwrap();
         assert!(k.verify(&hs512, now()).is_err());
 
         // A changed payload breaks the signature.
-        let good = k
-            .issue("u1", "user", &["me.get".into()], now(), 60)
-            .unwrap();
+        let good = k.issue("u1", "user", &["me.get".into()], now(), 60).unwrap();
         let parts: Vec<&str> = good.split('.').collect();
         let forged = b64(br#"{"sub":"u1","iss":"me-api","iat":1,"exp":99999999999,"iatMs":1000,"scope":["all.User"]}"#);
-        assert!(k
-            .verify(&format!("{}.{}.{}", parts[0], forged, parts[2]), now())
-            .is_err());
+        assert!(k.verify(&format!("{}.{}.{}", parts[0], forged, parts[2]), now()).is_err());
     }
 
     /// Unpadded URL-safe base64, enough for building hostile tokens by hand.
     mod base64_like {
         pub fn b64(input: &[u8]) -> String {
-            const A: &[u8; 64] =
-                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
             let mut out = String::new();
             for chunk in input.chunks(3) {
-                let n = chunk
-                    .iter()
-                    .enumerate()
-                    .fold(0u32, |acc, (i, b)| acc | (*b as u32) << (16 - 8 * i));
+                let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (*b as u32) << (16 - 8 * i));
                 for i in 0..=chunk.len() {
                     out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
                 }

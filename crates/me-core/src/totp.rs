@@ -27,31 +27,20 @@ pub fn encode_key(key: &[u8]) -> String {
 }
 
 pub fn decode_key(text: &str) -> Option<Vec<u8>> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '=')
-        .collect();
-    data_encoding::BASE32_NOPAD
-        .decode(cleaned.to_ascii_uppercase().as_bytes())
-        .ok()
+    let cleaned: String = text.chars().filter(|c| !c.is_whitespace() && *c != '=').collect();
+    data_encoding::BASE32_NOPAD.decode(cleaned.to_ascii_uppercase().as_bytes()).ok()
 }
 
 /// `otpauth://totp/<issuer>:<email>?secret=<key>&issuer=<issuer>`.
 pub fn key_uri(issuer: &str, account: &str, key: &[u8]) -> String {
     let issuer_enc = percent_encode(issuer);
-    format!(
-        "otpauth://totp/{issuer_enc}:{}?secret={}&issuer={issuer_enc}",
-        percent_encode(account),
-        encode_key(key)
-    )
+    format!("otpauth://totp/{issuer_enc}:{}?secret={}&issuer={issuer_enc}", percent_encode(account), encode_key(key))
 }
 
 fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'@' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'@' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -71,17 +60,9 @@ pub fn code_at_step(key: &[u8], step: i64) -> String {
     mac.update(&(step as u64).to_be_bytes());
     let digest = mac.finalize().into_bytes();
     let offset = (digest[19] & 0x0f) as usize;
-    let binary = u32::from_be_bytes([
-        digest[offset] & 0x7f,
-        digest[offset + 1],
-        digest[offset + 2],
-        digest[offset + 3],
-    ]);
-    format!(
-        "{:0width$}",
-        binary % 10u32.pow(DIGITS),
-        width = DIGITS as usize
-    )
+    let binary =
+        u32::from_be_bytes([digest[offset] & 0x7f, digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
+    format!("{:0width$}", binary % 10u32.pow(DIGITS), width = DIGITS as usize)
 }
 
 /// The step whose code `code` is, within the skew around `now`, and later
@@ -95,10 +76,7 @@ pub fn verify(key: &[u8], code: &str, now: DateTime<Utc>, last_used: Option<i64>
     let current = step_of(now);
     let mut found = None;
     for step in current - SKEW..=current + SKEW {
-        let matches: bool = code_at_step(key, step)
-            .as_bytes()
-            .ct_eq(code.as_bytes())
-            .into();
+        let matches: bool = code_at_step(key, step).as_bytes().ct_eq(code.as_bytes()).into();
         if matches && last_used.is_none_or(|used| step > used) && found.is_none() {
             found = Some(step);
         }
@@ -137,26 +115,10 @@ mod tests {
         let step = step_of(now);
         let code = code_at_step(&key, step);
         assert_eq!(verify(&key, &code, now, None), Some(step));
-        assert_eq!(
-            verify(&key, &code, now, Some(step)),
-            None,
-            "a spent step is refused"
-        );
-        assert_eq!(
-            verify(&key, &code, now + chrono::Duration::seconds(30), None),
-            Some(step),
-            "one step late"
-        );
-        assert_eq!(
-            verify(&key, &code, now - chrono::Duration::seconds(30), None),
-            Some(step),
-            "one step early"
-        );
-        assert_eq!(
-            verify(&key, &code, now + chrono::Duration::seconds(60), None),
-            None,
-            "two steps late"
-        );
+        assert_eq!(verify(&key, &code, now, Some(step)), None, "a spent step is refused");
+        assert_eq!(verify(&key, &code, now + chrono::Duration::seconds(30), None), Some(step), "one step late");
+        assert_eq!(verify(&key, &code, now - chrono::Duration::seconds(30), None), Some(step), "one step early");
+        assert_eq!(verify(&key, &code, now + chrono::Duration::seconds(60), None), None, "two steps late");
         let prev = code_at_step(&key, step - 1);
         assert_eq!(verify(&key, &prev, now, Some(step - 2)), Some(step - 1));
         assert_eq!(verify(&key, "12345", now, None), None);
@@ -171,11 +133,7 @@ mod tests {
         assert!(!text.contains('='));
         assert_eq!(decode_key(&text.to_lowercase()), Some(key.clone()));
         let uri = key_uri("me-api", "ada@example.com", &key);
-        assert_eq!(
-            uri,
-            format!("otpauth://totp/me-api:ada@example.com?secret={text}&issuer=me-api")
-        );
-        assert!(key_uri("My Co", "a+b@example.com", &key)
-            .starts_with("otpauth://totp/My%20Co:a%2Bb@example.com?"));
+        assert_eq!(uri, format!("otpauth://totp/me-api:ada@example.com?secret={text}&issuer=me-api"));
+        assert!(key_uri("My Co", "a+b@example.com", &key).starts_with("otpauth://totp/My%20Co:a%2Bb@example.com?"));
     }
 }

@@ -27,17 +27,11 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(routes::me::router())
         .fallback(|| async { error_response(ErrorType::NotFound, "No such route") })
         .method_not_allowed_fallback(|| async {
-            error_response(
-                ErrorType::MethodNotAllowed,
-                "This method is not allowed on this route",
-            )
+            error_response(ErrorType::MethodNotAllowed, "This method is not allowed on this route")
         })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::map_response(json_errors))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            request_timeout,
-        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, request_timeout))
         .layer(CatchPanicLayer::custom(|_| {
             error_response(ErrorType::ServerError, "Something went wrong on the server")
         }))
@@ -49,31 +43,21 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
 /// becomes `{type, message}`, so clients only ever parse one error shape.
 async fn json_errors(response: Response) -> Response {
     let status = response.status();
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let is_json =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     if !(status.is_client_error() || status.is_server_error()) || is_json {
         return response;
     }
     let (kind, message) = match status {
         StatusCode::PAYLOAD_TOO_LARGE => (ErrorType::PayloadTooLarge, TOO_LARGE),
-        StatusCode::SERVICE_UNAVAILABLE => {
-            (ErrorType::ServiceUnavailable, "The request took too long")
-        }
-        StatusCode::METHOD_NOT_ALLOWED => (
-            ErrorType::MethodNotAllowed,
-            "This method is not allowed on this route",
-        ),
+        StatusCode::SERVICE_UNAVAILABLE => (ErrorType::ServiceUnavailable, "The request took too long"),
+        StatusCode::METHOD_NOT_ALLOWED => (ErrorType::MethodNotAllowed, "This method is not allowed on this route"),
         StatusCode::NOT_FOUND => (ErrorType::NotFound, "No such route"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            (ErrorType::Validation, "The request body must be JSON")
-        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (ErrorType::Validation, "The request body must be JSON"),
         s if s.is_client_error() => (ErrorType::Validation, "The request could not be understood"),
         _ => (ErrorType::ServerError, "Something went wrong on the server"),
     };
     let mut out = error_response(kind, message);
-    out.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     out
 }

@@ -10,12 +10,7 @@ use std::path::PathBuf;
 #[derive(Clone, Args)]
 pub struct Config {
     /// Address to listen on.
-    #[arg(
-        long,
-        env = "ME_LISTEN",
-        default_value = "127.0.0.1:8080",
-        global = true
-    )]
+    #[arg(long, env = "ME_LISTEN", default_value = "127.0.0.1:8080", global = true)]
     pub listen: SocketAddr,
 
     /// Database URL: `sqlite:PATH` or `postgres://...` [default: sqlite:<data-dir>/me.db]
@@ -52,21 +47,11 @@ pub struct Config {
     pub smtp_url: Option<String>,
 
     /// Sender address of outgoing mail.
-    #[arg(
-        long,
-        env = "ME_MAIL_FROM",
-        default_value = "me-api <no-reply@localhost>",
-        global = true
-    )]
+    #[arg(long, env = "ME_MAIL_FROM", default_value = "me-api <no-reply@localhost>", global = true)]
     pub mail_from: String,
 
     /// Base URL of the GitHub API.
-    #[arg(
-        long,
-        env = "ME_GITHUB_API",
-        default_value = "https://api.github.com",
-        global = true
-    )]
+    #[arg(long, env = "ME_GITHUB_API", default_value = "https://api.github.com", global = true)]
     pub github_api: String,
 }
 
@@ -100,12 +85,7 @@ pub fn redact_url(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let creds = &url[scheme + 3..at];
             match creds.find(':') {
-                Some(colon) => format!(
-                    "{}{}:***{}",
-                    &url[..scheme + 3],
-                    &creds[..colon],
-                    &url[at..]
-                ),
+                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &creds[..colon], &url[at..]),
                 None => url.to_owned(),
             }
         }
@@ -132,10 +112,7 @@ impl Config {
                 SignupArg::Closed => Signup::Closed,
             },
             totp_issuer: self.totp_issuer.clone(),
-            public_url: self
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{}", self.listen)),
+            public_url: self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen)),
             ..Settings::default()
         })
     }
@@ -146,8 +123,7 @@ impl Config {
         let text = match std::env::var("ME_SECRET_KEY") {
             Ok(s) if !s.is_empty() => s,
             _ => String::from_utf8(
-                crate::secrets::load_or_create(&self.data_dir, "secret-key")
-                    .context("preparing the secret key")?,
+                crate::secrets::load_or_create(&self.data_dir, "secret-key").context("preparing the secret key")?,
             )?,
         };
         match hex::decode(text.trim()) {
@@ -162,8 +138,7 @@ impl Config {
         match std::env::var("ME_TOKEN_SECRET") {
             Ok(s) if s.len() >= 32 => Ok(s.into_bytes()),
             Ok(s) if !s.is_empty() => bail!("ME_TOKEN_SECRET must be at least 32 characters"),
-            _ => crate::secrets::load_or_create(&self.data_dir, "token-secret")
-                .context("preparing the token secret"),
+            _ => crate::secrets::load_or_create(&self.data_dir, "token-secret").context("preparing the token secret"),
         }
     }
 }
@@ -172,17 +147,8 @@ impl Config {
 mod tests {
     #[test]
     fn urls_lose_their_passwords() {
-        assert_eq!(
-            super::redact_url("postgres://me:s3cret@db:5432/me"),
-            "postgres://me:***@db:5432/me"
-        );
-        assert_eq!(
-            super::redact_url("postgres://me@db/me"),
-            "postgres://me@db/me"
-        );
-        assert_eq!(
-            super::redact_url("sqlite:me-data/me.db"),
-            "sqlite:me-data/me.db"
-        );
+        assert_eq!(super::redact_url("postgres://me:s3cret@db:5432/me"), "postgres://me:***@db:5432/me");
+        assert_eq!(super::redact_url("postgres://me@db/me"), "postgres://me@db/me");
+        assert_eq!(super::redact_url("sqlite:me-data/me.db"), "sqlite:me-data/me.db");
     }
 }

@@ -46,10 +46,7 @@ impl IntoResponse for ApiError {
             Error::Unavailable(m) => (ErrorType::ServiceUnavailable, m),
             Error::Internal(e) => {
                 tracing::error!(error = %format!("{e:#}"), "internal error");
-                (
-                    ErrorType::ServerError,
-                    "Something went wrong on the server".to_owned(),
-                )
+                (ErrorType::ServerError, "Something went wrong on the server".to_owned())
             }
         };
         error_response(kind, message)

@@ -21,26 +21,32 @@ pub struct Auth(pub Principal);
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
-            Error::Unauthorized("Authorization header with a bearer token is required".into())
-        })?;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
+        Ok(Auth(state.core.authenticate(&token).await?))
+    }
+}
+
+/// The bearer token itself, unverified: for handlers that verify it together
+/// with the data they read (`GET /me`).
+pub struct BearerToken(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or_else(|| Error::Unauthorized("Authorization header with a bearer token is required".into()))?;
         let token = header
             .to_str()
             .ok()
-            .and_then(|h| {
-                h.strip_prefix("Bearer ")
-                    .or_else(|| h.strip_prefix("bearer "))
-            })
+            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                Error::Unauthorized("Authorization header must be `Bearer <token>`".into())
-            })?;
-        Ok(Auth(state.core.authenticate(token).await?))
+            .ok_or_else(|| Error::Unauthorized("Authorization header must be `Bearer <token>`".into()))?;
+        Ok(BearerToken(token.to_owned()))
     }
 }
 
@@ -104,11 +110,7 @@ where
 }
 
 fn serde_urlencoded_like<T: DeserializeOwned>(query: &str) -> Result<T, String> {
-    axum::extract::Query::<T>::try_from_uri(
-        &format!("/?{query}")
-            .parse()
-            .map_err(|_| "unreadable".to_owned())?,
-    )
-    .map(|q| q.0)
-    .map_err(|e| e.body_text())
+    axum::extract::Query::<T>::try_from_uri(&format!("/?{query}").parse().map_err(|_| "unreadable".to_owned())?)
+        .map(|q| q.0)
+        .map_err(|e| e.body_text())
 }

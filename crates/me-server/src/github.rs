@@ -17,10 +17,7 @@ impl GithubClient {
             .timeout(Duration::from_secs(5))
             .user_agent(concat!("me-api/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(GithubClient {
-            http,
-            base: base.trim_end_matches('/').to_owned(),
-        })
+        Ok(GithubClient { http, base: base.trim_end_matches('/').to_owned() })
     }
 }
 
@@ -47,27 +44,15 @@ impl GithubApi for GithubClient {
             return Err(GithubError::Rejected);
         }
         if !status.is_success() {
-            return Err(GithubError::Unavailable(format!(
-                "GitHub answered {status}"
-            )));
+            return Err(GithubError::Unavailable(format!("GitHub answered {status}")));
         }
-        let body: UserBody = response
-            .json()
-            .await
-            .map_err(|e| GithubError::Unavailable(format!("unreadable answer: {e}")))?;
+        let body: UserBody =
+            response.json().await.map_err(|e| GithubError::Unavailable(format!("unreadable answer: {e}")))?;
         let id = match body.id {
             serde_json::Value::Number(n) => n.to_string(),
             serde_json::Value::String(s) if !s.is_empty() => s,
-            _ => {
-                return Err(GithubError::Unavailable(
-                    "the answer has no account id".into(),
-                ))
-            }
+            _ => return Err(GithubError::Unavailable("the answer has no account id".into())),
         };
-        Ok(GithubUser {
-            id,
-            login: body.login,
-            avatar_url: body.avatar_url,
-        })
+        Ok(GithubUser { id, login: body.login, avatar_url: body.avatar_url })
     }
 }

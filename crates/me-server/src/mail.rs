@@ -22,9 +22,7 @@ impl SmtpMailer {
             .map_err(|e| anyhow::anyhow!("ME_SMTP_URL is not a usable SMTP URL: {e}"))?
             .timeout(Some(Duration::from_secs(20)))
             .build();
-        let from = from
-            .parse()
-            .map_err(|e| anyhow::anyhow!("ME_MAIL_FROM is not an address: {e}"))?;
+        let from = from.parse().map_err(|e| anyhow::anyhow!("ME_MAIL_FROM is not an address: {e}"))?;
         Ok(SmtpMailer { transport, from })
     }
 }
@@ -32,25 +30,17 @@ impl SmtpMailer {
 #[async_trait]
 impl MailTransport for SmtpMailer {
     async fn send(&self, mail: &OutboxMail) -> Result<(), String> {
-        let to: Mailbox = mail
-            .recipient
-            .parse()
-            .map_err(|e| format!("recipient {} is not an address: {e}", mail.recipient))?;
+        let to: Mailbox =
+            mail.recipient.parse().map_err(|e| format!("recipient {} is not an address: {e}", mail.recipient))?;
         // lettre picks the transfer encoding (quoted-printable for our long link lines).
-        let part = SinglePart::builder()
-            .header(ContentType::TEXT_PLAIN)
-            .body(Body::new(mail.body.clone()));
+        let part = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(Body::new(mail.body.clone()));
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
             .singlepart(part)
             .map_err(|e| format!("building the message: {e}"))?;
-        self.transport
-            .send(message)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
     }
 }
 
@@ -61,11 +51,8 @@ pub struct LogMailer;
 #[async_trait]
 impl MailTransport for LogMailer {
     async fn send(&self, mail: &OutboxMail) -> Result<(), String> {
-        let link = mail
-            .body
-            .split_whitespace()
-            .find(|w| w.starts_with("http://") || w.starts_with("https://"))
-            .unwrap_or("");
+        let link =
+            mail.body.split_whitespace().find(|w| w.starts_with("http://") || w.starts_with("https://")).unwrap_or("");
         tracing::info!(to = %mail.recipient, subject = %mail.subject, link, "mail (no ME_SMTP_URL set, so logged instead of sent)");
         Ok(())
     }

@@ -10,8 +10,7 @@ use std::path::Path;
 /// The secret in `dir/name`, creating it (32 random bytes, hex) if absent.
 /// Two processes starting at once agree: only one creates the file.
 pub fn load_or_create(dir: &Path, name: &str) -> anyhow::Result<Vec<u8>> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("creating data folder {}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating data folder {}", dir.display()))?;
     let path = dir.join(name);
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
@@ -37,10 +36,7 @@ pub fn load_or_create(dir: &Path, name: &str) -> anyhow::Result<Vec<u8>> {
                 .with_context(|| format!("reading {}", path.display()))?;
             let text = text.trim();
             if text.len() < 32 {
-                bail!(
-                    "{} is shorter than 32 characters; delete it to have a new one made",
-                    path.display()
-                );
+                bail!("{} is shorter than 32 characters; delete it to have a new one made", path.display());
             }
             Ok(text.as_bytes().to_vec())
         }
@@ -60,10 +56,7 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("token-secret"))
-                .unwrap()
-                .permissions()
-                .mode();
+            let mode = std::fs::metadata(dir.path().join("token-secret")).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

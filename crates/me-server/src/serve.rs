@@ -19,24 +19,12 @@ use tokio::task::JoinHandle;
 /// Opens the database and builds the core from `config`, with `clock`.
 pub async fn build_core(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Core> {
     let url = config.database_url();
-    let store = SqlStore::connect(&url)
-        .await
-        .with_context(|| format!("opening the database {}", redact_url(&url)))?;
+    let store = SqlStore::connect(&url).await.with_context(|| format!("opening the database {}", redact_url(&url)))?;
     let token_secret = config.token_secret()?;
     let data_key = config.data_key()?;
-    let keys = Keys {
-        token_secret: &token_secret,
-        data_key: &data_key,
-    };
+    let keys = Keys { token_secret: &token_secret, data_key: &data_key };
     let github = Arc::new(GithubClient::new(&config.github_api)?);
-    Core::new(
-        Arc::new(store),
-        clock,
-        keys,
-        github,
-        config.core_settings()?,
-    )
-    .map_err(|e| anyhow::anyhow!("{e}"))
+    Core::new(Arc::new(store), clock, keys, github, config.core_settings()?).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// The transport `config` asks for: SMTP when `ME_SMTP_URL` is set, else the log.
@@ -49,10 +37,7 @@ pub fn mail_transport(config: &Config) -> anyhow::Result<Arc<dyn MailTransport>>
 
 /// Runs the outbox sender in the background until the returned sender is
 /// told to stop (send `true`).
-pub fn spawn_outbox(
-    core: Core,
-    transport: Arc<dyn MailTransport>,
-) -> (watch::Sender<bool>, JoinHandle<()>) {
+pub fn spawn_outbox(core: Core, transport: Arc<dyn MailTransport>) -> (watch::Sender<bool>, JoinHandle<()>) {
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(async move { core.run_outbox(transport.as_ref(), stopped).await });
     (stop, task)
@@ -67,19 +52,14 @@ pub async fn serve_until(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let app = crate::router(state, request_timeout);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP")
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("serving HTTP")
 }
 
 /// `me-server serve`.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let core = build_core(&config, Arc::new(SystemClock)).await?;
     let (stop_outbox, outbox) = spawn_outbox(core.clone(), mail_transport(&config)?);
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .with_context(|| format!("listening on {}", config.listen))?;
+    let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(
         url = %format!("http://{addr}"),

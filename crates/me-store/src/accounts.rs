@@ -5,14 +5,11 @@ use crate::rows::{ms, opt_ms, other, store_err, time};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use me_core::redacted::Redacted;
-use me_core::store::{
-    AccountStore, NewUser, Store, StoreError, StoreResult, SummaryCounts, UserChanges, UserRecord,
-};
+use me_core::store::{AccountStore, NewUser, Store, StoreError, StoreResult, SummaryCounts, UserChanges, UserRecord};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-pub(crate) const USER_COLUMNS: &str =
-    "id, email, first_name, last_name, company_name, title, phone_number, \
+pub(crate) const USER_COLUMNS: &str = "id, email, first_name, last_name, company_name, title, phone_number, \
     location, url, password_hash, password_last_updated, token_cutoff, email_verified, \
     two_factor_enabled, github_name, avatar_url, created_at, updated_at, totp_key_enc, \
     totp_pending_enc, totp_last_step, github_id";
@@ -28,12 +25,8 @@ pub(crate) fn user_from(row: &AnyRow) -> Result<UserRecord, sqlx::Error> {
         phone_number: row.try_get("phone_number")?,
         location: row.try_get("location")?,
         url: row.try_get("url")?,
-        password_hash: row
-            .try_get::<Option<String>, _>("password_hash")?
-            .map(Redacted),
-        password_last_updated: row
-            .try_get::<Option<i64>, _>("password_last_updated")?
-            .map(time),
+        password_hash: row.try_get::<Option<String>, _>("password_hash")?.map(Redacted),
+        password_last_updated: row.try_get::<Option<i64>, _>("password_last_updated")?.map(time),
         token_cutoff: row.try_get::<Option<i64>, _>("token_cutoff")?.map(time),
         email_verified: row.try_get::<i64, _>("email_verified")? != 0,
         two_factor_enabled: row.try_get::<i64, _>("two_factor_enabled")? != 0,
@@ -41,29 +34,17 @@ pub(crate) fn user_from(row: &AnyRow) -> Result<UserRecord, sqlx::Error> {
         avatar_url: row.try_get("avatar_url")?,
         created_at: time(row.try_get("created_at")?),
         updated_at: time(row.try_get("updated_at")?),
-        totp_key: row
-            .try_get::<Option<String>, _>("totp_key_enc")?
-            .map(Redacted),
-        totp_pending: row
-            .try_get::<Option<String>, _>("totp_pending_enc")?
-            .map(Redacted),
+        totp_key: row.try_get::<Option<String>, _>("totp_key_enc")?.map(Redacted),
+        totp_pending: row.try_get::<Option<String>, _>("totp_pending_enc")?.map(Redacted),
         totp_last_step: row.try_get("totp_last_step")?,
         github_id: row.try_get("github_id")?,
     })
 }
 
 impl SqlStore {
-    pub(crate) async fn user_where(
-        &self,
-        column: &str,
-        value: &str,
-    ) -> StoreResult<Option<UserRecord>> {
+    pub(crate) async fn user_where(&self, column: &str, value: &str) -> StoreResult<Option<UserRecord>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1");
-        let row = sqlx::query(&sql)
-            .bind(value)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(other)?;
+        let row = sqlx::query(&sql).bind(value).fetch_optional(&self.pool).await.map_err(other)?;
         row.as_ref().map(user_from).transpose().map_err(other)
     }
 }
@@ -103,12 +84,7 @@ impl AccountStore for SqlStore {
         self.user_where("email", email).await
     }
 
-    async fn update_user(
-        &self,
-        id: &str,
-        c: &UserChanges,
-        now: DateTime<Utc>,
-    ) -> StoreResult<UserRecord> {
+    async fn update_user(&self, id: &str, c: &UserChanges, now: DateTime<Utc>) -> StoreResult<UserRecord> {
         let sql = format!(
             "UPDATE users SET email = COALESCE($2, email), first_name = COALESCE($3, first_name), \
              last_name = COALESCE($4, last_name), company_name = COALESCE($5, company_name), \
@@ -152,17 +128,9 @@ impl AccountStore for SqlStore {
             "DELETE FROM applications WHERE owner_kind = 'user' AND owner_id = $1",
             "DELETE FROM dashboards WHERE owner_kind = 'user' AND owner_id = $1",
         ] {
-            sqlx::query(sql)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(other)?;
+            sqlx::query(sql).bind(id).execute(&mut *tx).await.map_err(other)?;
         }
-        let gone = sqlx::query("DELETE FROM users WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(other)?;
+        let gone = sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(other)?;
         if gone.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -170,32 +138,39 @@ impl AccountStore for SqlStore {
     }
 
     async fn summary_counts(&self, user_id: &str) -> StoreResult<SummaryCounts> {
-        let row = sqlx::query(
-            "SELECT \
-             (SELECT COUNT(*) FROM applications WHERE owner_kind = 'user' AND owner_id = $1) AS apps, \
-             (SELECT COUNT(*) FROM dashboards WHERE owner_kind = 'user' AND owner_id = $1) AS dashes, \
-             (SELECT COUNT(*) FROM devices d JOIN applications a ON a.id = d.application_id \
-                WHERE a.owner_kind = 'user' AND a.owner_id = $1) AS devices, \
-             (SELECT COUNT(*) FROM flows f JOIN applications a ON a.id = f.application_id \
-                WHERE a.owner_kind = 'user' AND a.owner_id = $1) AS flows, \
-             (SELECT COUNT(*) FROM notebooks n JOIN applications a ON a.id = n.application_id \
-                WHERE a.owner_kind = 'user' AND a.owner_id = $1) AS notebooks, \
-             (SELECT COUNT(*) FROM org_members WHERE user_id = $1) AS orgs",
-        )
-        .bind(user_id)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(other)?;
-        let get = |c: &str| row.try_get::<i64, _>(c).map_err(other);
-        Ok(SummaryCounts {
-            applications: get("apps")?,
-            dashboards: get("dashes")?,
-            devices: get("devices")?,
-            flows: get("flows")?,
-            notebooks: get("notebooks")?,
-            organizations: get("orgs")?,
-        })
+        let sql = format!("SELECT {SUMMARY_COLUMNS}");
+        let row = sqlx::query(&sql).bind(user_id).fetch_one(&self.pool).await.map_err(other)?;
+        summary_from(&row).map_err(other)
     }
+
+    async fn user_with_summary(&self, id: &str) -> StoreResult<Option<(UserRecord, SummaryCounts)>> {
+        let sql = format!("SELECT {USER_COLUMNS}, {SUMMARY_COLUMNS} FROM users WHERE id = $1");
+        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await.map_err(other)?;
+        row.map(|r| Ok((user_from(&r)?, summary_from(&r)?))).transpose().map_err(other)
+    }
+}
+
+/// The summary counts of user `$1`, as columns.
+const SUMMARY_COLUMNS: &str = "\
+    (SELECT COUNT(*) FROM applications WHERE owner_kind = 'user' AND owner_id = $1) AS sum_apps, \
+    (SELECT COUNT(*) FROM dashboards WHERE owner_kind = 'user' AND owner_id = $1) AS sum_dashes, \
+    (SELECT COUNT(*) FROM devices d JOIN applications a ON a.id = d.application_id \
+       WHERE a.owner_kind = 'user' AND a.owner_id = $1) AS sum_devices, \
+    (SELECT COUNT(*) FROM flows f JOIN applications a ON a.id = f.application_id \
+       WHERE a.owner_kind = 'user' AND a.owner_id = $1) AS sum_flows, \
+    (SELECT COUNT(*) FROM notebooks n JOIN applications a ON a.id = n.application_id \
+       WHERE a.owner_kind = 'user' AND a.owner_id = $1) AS sum_notebooks, \
+    (SELECT COUNT(*) FROM org_members WHERE user_id = $1) AS sum_orgs";
+
+fn summary_from(row: &AnyRow) -> Result<SummaryCounts, sqlx::Error> {
+    Ok(SummaryCounts {
+        applications: row.try_get("sum_apps")?,
+        dashboards: row.try_get("sum_dashes")?,
+        devices: row.try_get("sum_devices")?,
+        flows: row.try_get("sum_flows")?,
+        notebooks: row.try_get("sum_notebooks")?,
+        organizations: row.try_get("sum_orgs")?,
+    })
 }
 
 impl Store for SqlStore {

@@ -7,19 +7,14 @@ use crate::rows::{ms, other, store_err};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use me_core::store::{
-    GithubLinkStore, NewMail, NewVerification, SecondFactorStore, StoreError, StoreResult,
-    ThrottleStore, UserRecord, VerificationStore, VerifyOutcome,
+    GithubLinkStore, NewMail, NewVerification, SecondFactorStore, StoreError, StoreResult, ThrottleStore, UserRecord,
+    VerificationStore, VerifyOutcome,
 };
 use sqlx::Row;
 
 #[async_trait]
 impl SecondFactorStore for SqlStore {
-    async fn set_pending_totp(
-        &self,
-        user_id: &str,
-        sealed: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    async fn set_pending_totp(&self, user_id: &str, sealed: &str, now: DateTime<Utc>) -> StoreResult<()> {
         sqlx::query("UPDATE users SET totp_pending_enc = $2, updated_at = $3 WHERE id = $1")
             .bind(user_id)
             .bind(sealed)
@@ -30,13 +25,7 @@ impl SecondFactorStore for SqlStore {
         Ok(())
     }
 
-    async fn activate_totp(
-        &self,
-        user_id: &str,
-        sealed: &str,
-        step: i64,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
+    async fn activate_totp(&self, user_id: &str, sealed: &str, step: i64, now: DateTime<Utc>) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE users SET totp_key_enc = totp_pending_enc, totp_pending_enc = NULL, two_factor_enabled = 1, \
              totp_last_step = $3, updated_at = $4 WHERE id = $1 AND totp_pending_enc = $2",
@@ -80,22 +69,16 @@ impl SecondFactorStore for SqlStore {
 #[async_trait]
 impl ThrottleStore for SqlStore {
     async fn recent_failures(&self, account: &str, since: DateTime<Utc>) -> StoreResult<i64> {
-        let row =
-            sqlx::query("SELECT failures FROM auth_failures WHERE account = $1 AND first_at > $2")
-                .bind(account)
-                .bind(ms(since))
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(other)?;
+        let row = sqlx::query("SELECT failures FROM auth_failures WHERE account = $1 AND first_at > $2")
+            .bind(account)
+            .bind(ms(since))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
         row.map_or(Ok(0), |r| r.try_get::<i64, _>("failures").map_err(other))
     }
 
-    async fn record_failure(
-        &self,
-        account: &str,
-        now: DateTime<Utc>,
-        since: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    async fn record_failure(&self, account: &str, now: DateTime<Utc>, since: DateTime<Utc>) -> StoreResult<()> {
         // One statement, so concurrent failures all count.
         sqlx::query(
             "INSERT INTO auth_failures (account, failures, first_at) VALUES ($1, 1, $2) \
@@ -190,23 +173,17 @@ impl VerificationStore for SqlStore {
             .fetch_optional(&mut *tx)
             .await
             .map_err(other)?;
-            return Ok(if expired.is_some() {
-                VerifyOutcome::Expired
-            } else {
-                VerifyOutcome::Invalid
-            });
+            return Ok(if expired.is_some() { VerifyOutcome::Expired } else { VerifyOutcome::Invalid });
         };
         let user_id: String = row.try_get("user_id").map_err(other)?;
         // The token only proves the address it was sent to.
-        let verified = sqlx::query(
-            "UPDATE users SET email_verified = 1, updated_at = $3 WHERE id = $1 AND email = $2",
-        )
-        .bind(&user_id)
-        .bind(email)
-        .bind(ms(now))
-        .execute(&mut *tx)
-        .await
-        .map_err(other)?;
+        let verified = sqlx::query("UPDATE users SET email_verified = 1, updated_at = $3 WHERE id = $1 AND email = $2")
+            .bind(&user_id)
+            .bind(email)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
         if verified.rows_affected() == 0 {
             return Ok(VerifyOutcome::Invalid);
         }
@@ -242,11 +219,7 @@ impl GithubLinkStore for SqlStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(|e| store_err(e, "github"))?;
-        row.as_ref()
-            .map(user_from)
-            .transpose()
-            .map_err(other)?
-            .ok_or(StoreError::NotFound)
+        row.as_ref().map(user_from).transpose().map_err(other)?.ok_or(StoreError::NotFound)
     }
 
     async fn unlink_github(&self, user_id: &str, now: DateTime<Utc>) -> StoreResult<UserRecord> {
@@ -254,16 +227,7 @@ impl GithubLinkStore for SqlStore {
             "UPDATE users SET github_id = NULL, github_name = NULL, avatar_url = NULL, updated_at = $2 \
              WHERE id = $1 RETURNING {USER_COLUMNS}"
         );
-        let row = sqlx::query(&sql)
-            .bind(user_id)
-            .bind(ms(now))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(other)?;
-        row.as_ref()
-            .map(user_from)
-            .transpose()
-            .map_err(other)?
-            .ok_or(StoreError::NotFound)
+        let row = sqlx::query(&sql).bind(user_id).bind(ms(now)).fetch_optional(&self.pool).await.map_err(other)?;
+        row.as_ref().map(user_from).transpose().map_err(other)?.ok_or(StoreError::NotFound)
     }
 }

@@ -77,24 +77,16 @@ impl OutboxStore for SqlStore {
         Ok(())
     }
 
-    async fn mark_mail_failed(
-        &self,
-        id: &str,
-        attempts: i64,
-        retry_at: DateTime<Utc>,
-        error: &str,
-    ) -> StoreResult<()> {
+    async fn mark_mail_failed(&self, id: &str, attempts: i64, retry_at: DateTime<Utc>, error: &str) -> StoreResult<()> {
         let error: String = error.chars().take(1000).collect();
-        sqlx::query(
-            "UPDATE outbox SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(attempts)
-        .bind(ms(retry_at))
-        .bind(error)
-        .execute(&self.pool)
-        .await
-        .map_err(other)?;
+        sqlx::query("UPDATE outbox SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1")
+            .bind(id)
+            .bind(attempts)
+            .bind(ms(retry_at))
+            .bind(error)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(())
     }
 

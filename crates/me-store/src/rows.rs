@@ -7,9 +7,7 @@ use me_core::store::StoreError;
 /// A unique violation becomes `Conflict(what)`; the rest stays an error.
 pub(crate) fn store_err(e: sqlx::Error, what: &str) -> StoreError {
     match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::Conflict(what.to_owned())
-        }
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what.to_owned()),
         sqlx::Error::RowNotFound => StoreError::NotFound,
         _ => StoreError::Other(e.into()),
     }

@@ -23,12 +23,8 @@ pub fn postgres_url() -> Option<String> {
 pub async fn isolated_postgres(base_url: &str) -> anyhow::Result<(SqlStore, String)> {
     sqlx::any::install_default_drivers();
     let schema = format!("me_test_{}", hex_id());
-    let admin = AnyPool::connect(base_url)
-        .await
-        .context("connecting to PostgreSQL")?;
-    admin
-        .execute(format!("CREATE SCHEMA {schema}").as_str())
-        .await?;
+    let admin = AnyPool::connect(base_url).await.context("connecting to PostgreSQL")?;
+    admin.execute(format!("CREATE SCHEMA {schema}").as_str()).await?;
     admin.close().await;
     let sep = if base_url.contains('?') { '&' } else { '?' };
     let url = format!("{base_url}{sep}options=-c%20search_path%3D{schema}");
@@ -37,9 +33,7 @@ pub async fn isolated_postgres(base_url: &str) -> anyhow::Result<(SqlStore, Stri
 
 pub async fn drop_postgres_schema(base_url: &str, schema: &str) -> anyhow::Result<()> {
     let admin = AnyPool::connect(base_url).await?;
-    admin
-        .execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str())
-        .await?;
+    admin.execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str()).await?;
     admin.close().await;
     Ok(())
 }
@@ -47,13 +41,6 @@ pub async fn drop_postgres_schema(base_url: &str, schema: &str) -> anyhow::Resul
 fn hex_id() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::UNIX_EPOCH
-        .elapsed()
-        .map_or(0, |d| d.as_nanos() as u64);
-    format!(
-        "{:x}_{:x}_{}",
-        std::process::id(),
-        nanos,
-        N.fetch_add(1, Ordering::Relaxed)
-    )
+    let nanos = std::time::UNIX_EPOCH.elapsed().map_or(0, |d| d.as_nanos() as u64);
+    format!("{:x}_{:x}_{}", std::process::id(), nanos, N.fetch_add(1, Ordering::Relaxed))
 }

@@ -56,10 +56,7 @@ const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbb";
 #[tokio::test]
 async fn insert_and_read_back_a_user() {
     on_every_backend(|s| async move {
-        let u = s
-            .insert_user(&new_user(A, "ada@example.com"))
-            .await
-            .unwrap();
+        let u = s.insert_user(&new_user(A, "ada@example.com")).await.unwrap();
         assert_eq!(u.id, A);
         assert_eq!(u.created_at, t0());
         assert_eq!(u.updated_at, t0());
@@ -77,24 +74,11 @@ async fn insert_and_read_back_a_user() {
 #[tokio::test]
 async fn a_taken_email_is_a_conflict() {
     on_every_backend(|s| async move {
-        s.insert_user(&new_user(A, "ada@example.com"))
-            .await
-            .unwrap();
-        let e = s
-            .insert_user(&new_user(B, "ada@example.com"))
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(e, StoreError::Conflict(ref w) if w == "email"),
-            "{e:?}"
-        );
-        s.insert_user(&new_user(B, "bob@example.com"))
-            .await
-            .unwrap();
-        let change = UserChanges {
-            email: Some("ada@example.com".into()),
-            ..Default::default()
-        };
+        s.insert_user(&new_user(A, "ada@example.com")).await.unwrap();
+        let e = s.insert_user(&new_user(B, "ada@example.com")).await.unwrap_err();
+        assert!(matches!(e, StoreError::Conflict(ref w) if w == "email"), "{e:?}");
+        s.insert_user(&new_user(B, "bob@example.com")).await.unwrap();
+        let change = UserChanges { email: Some("ada@example.com".into()), ..Default::default() };
         let e = s.update_user(B, &change, t0()).await.unwrap_err();
         assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
     })
@@ -104,9 +88,7 @@ async fn a_taken_email_is_a_conflict() {
 #[tokio::test]
 async fn update_changes_only_what_is_given() {
     on_every_backend(|s| async move {
-        s.insert_user(&new_user(A, "ada@example.com"))
-            .await
-            .unwrap();
+        s.insert_user(&new_user(A, "ada@example.com")).await.unwrap();
         let later = t0() + Duration::minutes(5);
         let change = UserChanges {
             title: Some("Countess".into()),
@@ -175,15 +157,10 @@ async fn migrations_run_once_and_reopen_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("nested/me.db").display());
     let s = SqlStore::connect(&url).await.unwrap();
-    s.insert_user(&new_user(A, "ada@example.com"))
-        .await
-        .unwrap();
+    s.insert_user(&new_user(A, "ada@example.com")).await.unwrap();
     s.close().await;
     let s = SqlStore::connect(&url).await.unwrap();
-    assert!(
-        s.user_by_id(A).await.unwrap().is_some(),
-        "data survives a reopen"
-    );
+    assert!(s.user_by_id(A).await.unwrap().is_some(), "data survives a reopen");
     let mode = s.execute_raw("PRAGMA journal_mode").await;
     assert!(mode.is_ok());
 }
@@ -191,8 +168,8 @@ async fn migrations_run_once_and_reopen_cleanly() {
 mod identity {
     use super::*;
     use me_core::store::{
-        GithubLinkStore, NewMail, NewVerification, OutboxStore, SecondFactorStore, ThrottleStore,
-        VerificationStore, VerifyOutcome,
+        GithubLinkStore, NewMail, NewVerification, OutboxStore, SecondFactorStore, ThrottleStore, VerificationStore,
+        VerifyOutcome,
     };
 
     fn mail(id: &str) -> NewMail {
@@ -208,21 +185,13 @@ mod identity {
     #[tokio::test]
     async fn a_totp_step_is_spent_once_and_only_forward() {
         on_every_backend(|s| async move {
-            s.insert_user(&new_user(A, "ada@example.com"))
-                .await
-                .unwrap();
+            s.insert_user(&new_user(A, "ada@example.com")).await.unwrap();
             s.set_pending_totp(A, "sealed-1", t0()).await.unwrap();
-            assert!(
-                !s.activate_totp(A, "sealed-other", 100, t0()).await.unwrap(),
-                "only the pending key"
-            );
+            assert!(!s.activate_totp(A, "sealed-other", 100, t0()).await.unwrap(), "only the pending key");
             assert!(s.activate_totp(A, "sealed-1", 100, t0()).await.unwrap());
             let u = s.user_by_id(A).await.unwrap().unwrap();
             assert!(u.two_factor_enabled);
-            assert_eq!(
-                u.totp_key.as_ref().map(|k| k.expose().as_str()),
-                Some("sealed-1")
-            );
+            assert_eq!(u.totp_key.as_ref().map(|k| k.expose().as_str()), Some("sealed-1"));
             assert!(u.totp_pending.is_none());
             assert_eq!(u.totp_last_step, Some(100));
             assert!(!s.spend_totp_step(A, 100).await.unwrap(), "replay");
@@ -241,48 +210,17 @@ mod identity {
             let window = |t: chrono::DateTime<Utc>| t - Duration::minutes(15);
             for i in 0..3 {
                 let now = t0() + Duration::minutes(i);
-                s.record_failure("ada@example.com", now, window(now))
-                    .await
-                    .unwrap();
+                s.record_failure("ada@example.com", now, window(now)).await.unwrap();
             }
             let now = t0() + Duration::minutes(3);
-            assert_eq!(
-                s.recent_failures("ada@example.com", window(now))
-                    .await
-                    .unwrap(),
-                3
-            );
-            assert_eq!(
-                s.recent_failures("bob@example.com", window(now))
-                    .await
-                    .unwrap(),
-                0
-            );
+            assert_eq!(s.recent_failures("ada@example.com", window(now)).await.unwrap(), 3);
+            assert_eq!(s.recent_failures("bob@example.com", window(now)).await.unwrap(), 0);
             let later = t0() + Duration::minutes(16);
-            assert_eq!(
-                s.recent_failures("ada@example.com", window(later))
-                    .await
-                    .unwrap(),
-                0,
-                "window passed"
-            );
-            s.record_failure("ada@example.com", later, window(later))
-                .await
-                .unwrap();
-            assert_eq!(
-                s.recent_failures("ada@example.com", window(later))
-                    .await
-                    .unwrap(),
-                1,
-                "a new window"
-            );
+            assert_eq!(s.recent_failures("ada@example.com", window(later)).await.unwrap(), 0, "window passed");
+            s.record_failure("ada@example.com", later, window(later)).await.unwrap();
+            assert_eq!(s.recent_failures("ada@example.com", window(later)).await.unwrap(), 1, "a new window");
             s.clear_failures("ada@example.com").await.unwrap();
-            assert_eq!(
-                s.recent_failures("ada@example.com", window(later))
-                    .await
-                    .unwrap(),
-                0
-            );
+            assert_eq!(s.recent_failures("ada@example.com", window(later)).await.unwrap(), 0);
         })
         .await;
     }
@@ -290,9 +228,7 @@ mod identity {
     #[tokio::test]
     async fn email_verification_spends_tokens_once_and_throttles_sending() {
         on_every_backend(|s| async move {
-            s.insert_user(&new_user(A, "ada@example.com"))
-                .await
-                .unwrap();
+            s.insert_user(&new_user(A, "ada@example.com")).await.unwrap();
             let v = |hash: &str, at: chrono::DateTime<Utc>| NewVerification {
                 token_hash: hash.into(),
                 user_id: A.into(),
@@ -309,51 +245,33 @@ mod identity {
                 .start_email_verification(&v("h2", soon), &mail("m2"), soon - Duration::seconds(60))
                 .await
                 .unwrap());
-            assert_eq!(
-                s.unsent_mail_count().await.unwrap(),
-                1,
-                "a throttled request queues nothing"
-            );
+            assert_eq!(s.unsent_mail_count().await.unwrap(), 1, "a throttled request queues nothing");
             let later = t0() + Duration::seconds(61);
             assert!(s
-                .start_email_verification(
-                    &v("h3", later),
-                    &mail("m3"),
-                    later - Duration::seconds(60)
-                )
+                .start_email_verification(&v("h3", later), &mail("m3"), later - Duration::seconds(60))
                 .await
                 .unwrap());
 
             assert_eq!(
-                s.finish_email_verification("nope", "ada@example.com", later)
-                    .await
-                    .unwrap(),
+                s.finish_email_verification("nope", "ada@example.com", later).await.unwrap(),
                 VerifyOutcome::Invalid
             );
             assert_eq!(
-                s.finish_email_verification("h1", "bob@example.com", later)
-                    .await
-                    .unwrap(),
+                s.finish_email_verification("h1", "bob@example.com", later).await.unwrap(),
                 VerifyOutcome::Invalid
             );
             let past = t0() + Duration::hours(25);
             assert_eq!(
-                s.finish_email_verification("h1", "ada@example.com", past)
-                    .await
-                    .unwrap(),
+                s.finish_email_verification("h1", "ada@example.com", past).await.unwrap(),
                 VerifyOutcome::Expired
             );
             assert_eq!(
-                s.finish_email_verification("h1", "ada@example.com", later)
-                    .await
-                    .unwrap(),
+                s.finish_email_verification("h1", "ada@example.com", later).await.unwrap(),
                 VerifyOutcome::Verified
             );
             assert!(s.user_by_id(A).await.unwrap().unwrap().email_verified);
             assert_eq!(
-                s.finish_email_verification("h1", "ada@example.com", later)
-                    .await
-                    .unwrap(),
+                s.finish_email_verification("h1", "ada@example.com", later).await.unwrap(),
                 VerifyOutcome::Invalid,
                 "used"
             );
@@ -364,9 +282,7 @@ mod identity {
     #[tokio::test]
     async fn a_token_for_an_old_address_verifies_nothing() {
         on_every_backend(|s| async move {
-            s.insert_user(&new_user(A, "ada@example.com"))
-                .await
-                .unwrap();
+            s.insert_user(&new_user(A, "ada@example.com")).await.unwrap();
             let v = NewVerification {
                 token_hash: "h1".into(),
                 user_id: A.into(),
@@ -374,19 +290,11 @@ mod identity {
                 created_at: t0(),
                 expires_at: t0() + Duration::hours(24),
             };
-            assert!(s
-                .start_email_verification(&v, &mail("m1"), t0())
-                .await
-                .unwrap());
-            let change = UserChanges {
-                email: Some("countess@example.com".into()),
-                ..Default::default()
-            };
+            assert!(s.start_email_verification(&v, &mail("m1"), t0()).await.unwrap());
+            let change = UserChanges { email: Some("countess@example.com".into()), ..Default::default() };
             s.update_user(A, &change, t0()).await.unwrap();
             assert_eq!(
-                s.finish_email_verification("h1", "ada@example.com", t0())
-                    .await
-                    .unwrap(),
+                s.finish_email_verification("h1", "ada@example.com", t0()).await.unwrap(),
                 VerifyOutcome::Invalid
             );
             assert!(!s.user_by_id(A).await.unwrap().unwrap().email_verified);
@@ -403,31 +311,16 @@ mod identity {
             let first = s.claim_due_mail(t0(), lease, 10).await.unwrap();
             assert_eq!(first.len(), 2);
             assert_eq!(first[0].body, "token inside");
-            assert!(
-                s.claim_due_mail(t0(), lease, 10).await.unwrap().is_empty(),
-                "leased"
-            );
+            assert!(s.claim_due_mail(t0(), lease, 10).await.unwrap().is_empty(), "leased");
             s.mark_mail_sent("m1", t0()).await.unwrap();
-            s.mark_mail_failed("m2", 1, t0() + Duration::seconds(5), "connection refused")
-                .await
-                .unwrap();
+            s.mark_mail_failed("m2", 1, t0() + Duration::seconds(5), "connection refused").await.unwrap();
             assert_eq!(s.unsent_mail_count().await.unwrap(), 1);
-            assert!(s
-                .claim_due_mail(t0() + Duration::seconds(4), lease, 10)
-                .await
-                .unwrap()
-                .is_empty());
-            let retry = s
-                .claim_due_mail(t0() + Duration::seconds(5), lease, 10)
-                .await
-                .unwrap();
+            assert!(s.claim_due_mail(t0() + Duration::seconds(4), lease, 10).await.unwrap().is_empty());
+            let retry = s.claim_due_mail(t0() + Duration::seconds(5), lease, 10).await.unwrap();
             assert_eq!(retry.len(), 1);
             assert_eq!((retry[0].id.as_str(), retry[0].attempts), ("m2", 1));
             // A lease that runs out makes the message claimable again.
-            let again = s
-                .claim_due_mail(lease, lease + Duration::seconds(120), 10)
-                .await
-                .unwrap();
+            let again = s.claim_due_mail(lease, lease + Duration::seconds(120), 10).await.unwrap();
             assert_eq!(again.len(), 1);
         })
         .await;
@@ -436,32 +329,13 @@ mod identity {
     #[tokio::test]
     async fn one_github_account_links_to_one_user() {
         on_every_backend(|s| async move {
-            s.insert_user(&new_user(A, "ada@example.com"))
-                .await
-                .unwrap();
-            s.insert_user(&new_user(B, "bob@example.com"))
-                .await
-                .unwrap();
-            let u = s
-                .link_github(A, "gh-1", "ada", Some("https://avatars.example/ada"), t0())
-                .await
-                .unwrap();
-            assert_eq!(
-                (u.github_id.as_deref(), u.github_name.as_deref()),
-                (Some("gh-1"), Some("ada"))
-            );
-            assert_eq!(
-                s.user_by_github_id("gh-1").await.unwrap().map(|u| u.id),
-                Some(A.to_owned())
-            );
-            let e = s
-                .link_github(B, "gh-1", "ada", None, t0())
-                .await
-                .unwrap_err();
-            assert!(
-                matches!(e, StoreError::Conflict(ref w) if w == "github"),
-                "{e:?}"
-            );
+            s.insert_user(&new_user(A, "ada@example.com")).await.unwrap();
+            s.insert_user(&new_user(B, "bob@example.com")).await.unwrap();
+            let u = s.link_github(A, "gh-1", "ada", Some("https://avatars.example/ada"), t0()).await.unwrap();
+            assert_eq!((u.github_id.as_deref(), u.github_name.as_deref()), (Some("gh-1"), Some("ada")));
+            assert_eq!(s.user_by_github_id("gh-1").await.unwrap().map(|u| u.id), Some(A.to_owned()));
+            let e = s.link_github(B, "gh-1", "ada", None, t0()).await.unwrap_err();
+            assert!(matches!(e, StoreError::Conflict(ref w) if w == "github"), "{e:?}");
             let u = s.unlink_github(A, t0()).await.unwrap();
             assert!(u.github_id.is_none() && u.github_name.is_none());
             s.link_github(B, "gh-1", "ada", None, t0()).await.unwrap();

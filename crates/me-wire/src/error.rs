@@ -54,9 +54,6 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     pub fn new(kind: ErrorType, message: impl Into<String>) -> Self {
-        ErrorBody {
-            kind: kind.to_string(),
-            message: message.into(),
-        }
+        ErrorBody { kind: kind.to_string(), message: message.into() }
     }
 }

@@ -15,8 +15,7 @@ pub mod validate;
 pub use auth::{AuthedUser, UserCredentials, UserPost};
 pub use error::{ErrorBody, ErrorType};
 pub use identity::{
-    DisableTwoFactorAuth, EmailVerificationVerify, EnableTwoFactorAuth, GithubLogin,
-    TwoFactorAuthInfo,
+    DisableTwoFactorAuth, EmailVerificationVerify, EnableTwoFactorAuth, GithubLogin, TwoFactorAuthInfo,
 };
 pub use known_scopes::{is_known_scope, KNOWN_SCOPES};
 pub use me::{ChangePassword, Limits, Me, MePatch, Summary};

@@ -16,11 +16,7 @@ pub struct Me {
     pub creation_date: DateTime<Utc>,
     #[serde(with = "crate::time::ms")]
     pub last_updated: DateTime<Utc>,
-    #[serde(
-        default,
-        with = "crate::time::ms_opt",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "crate::time::ms_opt", skip_serializing_if = "Option::is_none")]
     pub password_last_updated: Option<DateTime<Utc>>,
     pub email: String,
     pub first_name: String,
@@ -36,11 +32,7 @@ pub struct Me {
     pub location: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(
-        default,
-        with = "crate::time::ms_opt",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "crate::time::ms_opt", skip_serializing_if = "Option::is_none")]
     pub token_cutoff: Option<DateTime<Utc>>,
     pub email_verified: bool,
     pub needs_to_verify_email: bool,
@@ -133,14 +125,8 @@ pub struct Summary {
 
 impl Summary {
     /// The wire names of the summary fields, in order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "appCount",
-        "dashCount",
-        "deviceCount",
-        "flowCount",
-        "notebookCount",
-        "orgCount",
-    ];
+    pub const FIELDS: &'static [&'static str] =
+        &["appCount", "dashCount", "deviceCount", "flowCount", "notebookCount", "orgCount"];
 
     /// Drops every field whose wire name `keep` refuses.
     pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
@@ -182,11 +168,7 @@ pub struct MePatch {
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<Password>,
-    #[serde(
-        default,
-        with = "crate::time::ms_opt",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "crate::time::ms_opt", skip_serializing_if = "Option::is_none")]
     pub token_cutoff: Option<DateTime<Utc>>,
 }
 

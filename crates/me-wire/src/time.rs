@@ -10,9 +10,7 @@ pub fn format(t: &DateTime<Utc>) -> String {
 
 /// Parses any RFC 3339 time (with an offset) into UTC.
 pub fn parse(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }
 
 /// `#[serde(with = "me_wire::time::ms")]` for a required time field.
@@ -45,9 +43,9 @@ pub mod ms_opt {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
         match Option::<String>::deserialize(d)? {
             None => Ok(None),
-            Some(s) => super::parse(&s)
-                .map(Some)
-                .ok_or_else(|| D::Error::custom(format!("`{s}` is not an ISO 8601 time"))),
+            Some(s) => {
+                super::parse(&s).map(Some).ok_or_else(|| D::Error::custom(format!("`{s}` is not an ISO 8601 time")))
+            }
         }
     }
 }

@@ -19,14 +19,10 @@ fn collect(v: &serde_json::Value, out: &mut BTreeSet<String>) {
 
 #[test]
 fn known_scopes_match_the_schema() {
-    let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../../../spec/userCredentials.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(include_str!("../../../spec/userCredentials.json")).unwrap();
     let mut from_schema = BTreeSet::new();
     collect(&schema["properties"]["requestedScopes"], &mut from_schema);
-    let ours: BTreeSet<String> = me_wire::KNOWN_SCOPES
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let ours: BTreeSet<String> = me_wire::KNOWN_SCOPES.iter().map(|s| s.to_string()).collect();
     assert_eq!(ours, from_schema);
     assert!(ours.contains("me.refreshToken") == from_schema.contains("me.refreshToken"));
 }

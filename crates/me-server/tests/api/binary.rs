@@ -39,11 +39,8 @@ fn create_user(data_dir: &std::path::Path, email: &str, password: &str) -> std::
 /// Starts `me-server serve` on a free port; returns the child and its URL,
 /// read from the line it logs.
 fn start_server(data_dir: &std::path::Path) -> (Child, String) {
-    let mut child = me_server(data_dir)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        me_server(data_dir).args(["serve", "--listen", "127.0.0.1:0"]).stderr(Stdio::piped()).spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
     let mut lines = BufReader::new(stderr).lines();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -64,11 +61,7 @@ fn start_server(data_dir: &std::path::Path) -> (Child, String) {
 fn users_create_prints_the_user_and_refuses_duplicates_and_weak_passwords() {
     let dir = tempfile::tempdir().unwrap();
     let out = create_user(dir.path(), "ada@example.com", PASSWORD);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let user: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_schema("me.json", &user);
     assert_eq!(user["email"], "ada@example.com");
@@ -84,10 +77,7 @@ fn users_create_prints_the_user_and_refuses_duplicates_and_weak_passwords() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir.path().join("token-secret"))
-            .unwrap()
-            .permissions()
-            .mode();
+        let mode = std::fs::metadata(dir.path().join("token-secret")).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600, "the generated secret is private");
     }
 }
@@ -101,11 +91,7 @@ async fn users_create_works_beside_a_running_server_which_stops_cleanly_on_sigte
     assert_eq!(health.status, 200);
 
     let out = create_user(dir.path(), "ada@example.com", PASSWORD);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let login = http
         .post(format!("{url}/auth/user"))
@@ -114,16 +100,9 @@ async fn users_create_works_beside_a_running_server_which_stops_cleanly_on_sigte
         .await
         .unwrap();
     let login = reply(login).await;
-    assert_eq!(
-        login.status, 200,
-        "the server sees the user the command made: {}",
-        login.body
-    );
+    assert_eq!(login.status, 200, "the server sees the user the command made: {}", login.body);
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let deadline = Instant::now() + Duration::from_secs(20);
     let status = loop {

@@ -88,11 +88,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(settings: Settings) -> TestApp {
-        Self::spawn_opts(TestOptions {
-            settings,
-            ..TestOptions::default()
-        })
-        .await
+        Self::spawn_opts(TestOptions { settings, ..TestOptions::default() }).await
     }
 
     pub async fn spawn_opts(opts: TestOptions) -> TestApp {
@@ -104,23 +100,11 @@ impl TestApp {
                 (Some(dir), path)
             }
         };
-        let store = SqlStore::connect(&format!("sqlite:{}", db_dir.join("me.db").display()))
-            .await
-            .unwrap();
+        let store = SqlStore::connect(&format!("sqlite:{}", db_dir.join("me.db").display())).await.unwrap();
         let clock = Arc::new(ManualClock::starting_now());
-        let keys = Keys {
-            token_secret: b"test-secret-test-secret-test-secret!",
-            data_key: &[42u8; 32],
-        };
+        let keys = Keys { token_secret: b"test-secret-test-secret-test-secret!", data_key: &[42u8; 32] };
         let github = Arc::new(me_server::github::GithubClient::new(&opts.github_api).unwrap());
-        let core = Core::new(
-            Arc::new(store.clone()),
-            clock.clone(),
-            keys,
-            github,
-            opts.settings,
-        )
-        .unwrap();
+        let core = Core::new(Arc::new(store.clone()), clock.clone(), keys, github, opts.settings).unwrap();
         let mail = Arc::new(CapturedMail::default());
         let transport: Arc<dyn MailTransport> = opts.transport.unwrap_or_else(|| mail.clone());
         let (stop_outbox, _) = me_server::serve::spawn_outbox(core.clone(), transport);
@@ -128,14 +112,9 @@ impl TestApp {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let state = AppState { core: core.clone() };
-        tokio::spawn(me_server::serve::serve_until(
-            listener,
-            state,
-            std::time::Duration::from_secs(30),
-            async move {
-                let _ = stopped.await;
-            },
-        ));
+        tokio::spawn(me_server::serve::serve_until(listener, state, std::time::Duration::from_secs(30), async move {
+            let _ = stopped.await;
+        }));
         TestApp {
             url,
             core,
@@ -150,13 +129,7 @@ impl TestApp {
         }
     }
 
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Reply {
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
         let mut req = self.http.request(method, format!("{}{}", self.url, path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -185,29 +158,17 @@ impl TestApp {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-        (
-            r.body["userId"].as_str().unwrap().to_owned(),
-            r.body["token"].as_str().unwrap().to_owned(),
-        )
+        (r.body["userId"].as_str().unwrap().to_owned(), r.body["token"].as_str().unwrap().to_owned())
     }
 
     pub async fn log_in(&self, email: &str, password: &str) -> Reply {
-        self.call(
-            Method::POST,
-            "/auth/user",
-            None,
-            Some(json!({"email": email, "password": password})),
-        )
-        .await
+        self.call(Method::POST, "/auth/user", None, Some(json!({"email": email, "password": password}))).await
     }
 
     /// A token minted directly, with these scopes, issued `age` ago.
     pub fn mint(&self, user_id: &str, scopes: &[&str], age: Duration, ttl_secs: u64) -> String {
         let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
-        self.core
-            .tokens
-            .issue(user_id, "user", &scopes, self.clock_now() - age, ttl_secs)
-            .unwrap()
+        self.core.tokens.issue(user_id, "user", &scopes, self.clock_now() - age, ttl_secs).unwrap()
     }
 
     pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
@@ -225,20 +186,13 @@ impl TestApp {
     }
 
     pub async fn change_user(&self, id: &str, changes: UserChanges) {
-        self.core
-            .store
-            .update_user(id, &changes, self.clock_now())
-            .await
-            .unwrap();
+        self.core.store.update_user(id, &changes, self.clock_now()).await.unwrap();
     }
 }
 
 pub async fn reply(resp: reqwest::Response) -> Reply {
     let status = resp.status();
-    let is_json = resp
-        .headers()
-        .get("content-type")
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let is_json = resp.headers().get("content-type").is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     let text = resp.text().await.unwrap();
     let body = if text.is_empty() {
         Value::Null
@@ -248,10 +202,7 @@ pub async fn reply(resp: reqwest::Response) -> Reply {
     };
     if status.is_client_error() || status.is_server_error() {
         assert_schema("error.json", &body);
-        assert!(
-            body["type"].is_string() && body["message"].is_string(),
-            "{body}"
-        );
+        assert!(body["type"].is_string() && body["message"].is_string(), "{body}");
     }
     Reply { status, body }
 }
@@ -259,16 +210,9 @@ pub async fn reply(resp: reqwest::Response) -> Reply {
 /// Fails the test unless `body` validates against `spec/<schema>`.
 pub fn assert_schema(schema: &str, body: &Value) {
     let path = format!("{}/../../spec/{schema}", env!("CARGO_MANIFEST_DIR"));
-    let schema_json: Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema_json)
-        .unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(body)
-        .map(|e| format!("{e} at {}", e.instance_path))
-        .collect();
+    let schema_json: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let validator = jsonschema::options().should_validate_formats(true).build(&schema_json).unwrap();
+    let errors: Vec<String> = validator.iter_errors(body).map(|e| format!("{e} at {}", e.instance_path)).collect();
     assert!(errors.is_empty(), "{schema}: {errors:?}\n{body:#}");
 }
 

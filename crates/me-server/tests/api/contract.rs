@@ -7,14 +7,7 @@ use serde_json::json;
 #[tokio::test]
 async fn health_is_json() {
     let app = TestApp::spawn().await;
-    let r = reply(
-        app.http
-            .get(format!("{}/health", app.url))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let r = reply(app.http.get(format!("{}/health", app.url)).send().await.unwrap()).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["status"], "ok");
 }
@@ -22,21 +15,9 @@ async fn health_is_json() {
 #[tokio::test]
 async fn unknown_routes_and_methods_are_json_errors() {
     let app = TestApp::spawn().await;
-    assert_error(
-        &app.call(Method::GET, "/nope", None, None).await,
-        404,
-        "NotFound",
-    );
-    assert_error(
-        &app.call(Method::DELETE, "/me", None, None).await,
-        405,
-        "MethodNotAllowed",
-    );
-    assert_error(
-        &app.call(Method::GET, "/auth/user", None, None).await,
-        405,
-        "MethodNotAllowed",
-    );
+    assert_error(&app.call(Method::GET, "/nope", None, None).await, 404, "NotFound");
+    assert_error(&app.call(Method::DELETE, "/me", None, None).await, 405, "MethodNotAllowed");
+    assert_error(&app.call(Method::GET, "/auth/user", None, None).await, 405, "MethodNotAllowed");
 }
 
 #[tokio::test]
@@ -44,27 +25,12 @@ async fn bodies_over_256_kib_are_413_and_malformed_json_is_400() {
     let app = TestApp::spawn().await;
     let (_, token) = app.sign_up("ada@example.com").await;
     let big = json!({"email": "ada@example.com", "password": "x".repeat(300 * 1024)});
-    assert_error(
-        &app.call(Method::POST, "/auth/user", None, Some(big)).await,
-        413,
-        "PayloadTooLarge",
-    );
+    assert_error(&app.call(Method::POST, "/auth/user", None, Some(big)).await, 413, "PayloadTooLarge");
     let big_patch = json!({"title": "x".repeat(300 * 1024)});
-    assert_error(
-        &app.call(Method::PATCH, "/me", Some(&token), Some(big_patch))
-            .await,
-        413,
-        "PayloadTooLarge",
-    );
+    assert_error(&app.call(Method::PATCH, "/me", Some(&token), Some(big_patch)).await, 413, "PayloadTooLarge");
 
     for raw in ["{bad", "", "null", "[]", "\"text\""] {
-        let r = app
-            .http
-            .post(format!("{}/auth/user", app.url))
-            .body(raw)
-            .send()
-            .await
-            .unwrap();
+        let r = app.http.post(format!("{}/auth/user", app.url)).body(raw).send().await.unwrap();
         assert_error(&reply(r).await, 400, "Validation");
     }
     let r = app
@@ -85,10 +51,7 @@ async fn what_official_clients_send_is_accepted() {
     let (_, token) = app.sign_up("ada@example.com").await;
     let r = app
         .http
-        .get(format!(
-            "{}/me?_actions=false&_links=true&_embedded=true&includeRecent=false",
-            app.url
-        ))
+        .get(format!("{}/me?_actions=false&_links=true&_embedded=true&includeRecent=false", app.url))
         .bearer_auth(&token)
         .header("accept", "application/json")
         .header("accept-version", "^1.26.1")
@@ -103,9 +66,7 @@ async fn what_official_clients_send_is_accepted() {
     let r = app
         .http
         .post(format!("{}/auth/user", app.url))
-        .body(format!(
-            "{{\"email\":\"ada@example.com\",\"password\":\"{PASSWORD}\"}}"
-        ))
+        .body(format!("{{\"email\":\"ada@example.com\",\"password\":\"{PASSWORD}\"}}"))
         .send()
         .await
         .unwrap();

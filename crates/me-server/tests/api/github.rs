@@ -7,26 +7,15 @@ use serde_json::json;
 
 async fn app_with_github() -> TestApp {
     let api = github_stand_in().await;
-    TestApp::spawn_opts(TestOptions {
-        github_api: api,
-        ..TestOptions::default()
-    })
-    .await
+    TestApp::spawn_opts(TestOptions { github_api: api, ..TestOptions::default() }).await
 }
 
 async fn connect(app: &TestApp, token: &str, gh: &str) -> Reply {
-    app.call(
-        Method::PATCH,
-        "/me/connectGithub",
-        Some(token),
-        Some(json!({"accessToken": gh})),
-    )
-    .await
+    app.call(Method::PATCH, "/me/connectGithub", Some(token), Some(json!({"accessToken": gh}))).await
 }
 
 async fn github_login(app: &TestApp, body: serde_json::Value) -> Reply {
-    app.call(Method::POST, "/auth/user/github", None, Some(body))
-        .await
+    app.call(Method::POST, "/auth/user/github", None, Some(body)).await
 }
 
 #[tokio::test]
@@ -39,41 +28,21 @@ async fn connect_log_in_and_disconnect() {
     assert_eq!(r.body["githubName"], "ada-gh");
     assert_eq!(r.body["avatarUrl"], "https://avatars.example/1001");
 
-    let r = github_login(
-        &app,
-        json!({"accessToken": "gh-ada", "requestedScopes": ["me.get"], "tokenTTL": 60}),
-    )
-    .await;
+    let r = github_login(&app, json!({"accessToken": "gh-ada", "requestedScopes": ["me.get"], "tokenTTL": 60})).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_schema("authedUser.json", &r.body);
     assert_eq!(r.body["userId"], id.as_str());
     let gh_token = r.body["token"].as_str().unwrap();
     assert_eq!(app.get("/me", gh_token).await.status, 200);
-    assert_error(
-        &app.call(
-            Method::PATCH,
-            "/me",
-            Some(gh_token),
-            Some(json!({"title": "x"})),
-        )
-        .await,
-        403,
-        "Forbidden",
-    );
+    assert_error(&app.call(Method::PATCH, "/me", Some(gh_token), Some(json!({"title": "x"}))).await, 403, "Forbidden");
     let claims = app.core.tokens.verify(gh_token, app.clock_now()).unwrap();
     assert_eq!(claims.lifetime_secs(), 60);
 
-    let r = app
-        .call(Method::PATCH, "/me/disconnectGithub", Some(&token), None)
-        .await;
+    let r = app.call(Method::PATCH, "/me/disconnectGithub", Some(&token), None).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_schema("me.json", &r.body);
     assert!(r.body.get("githubName").is_none());
-    assert_error(
-        &github_login(&app, json!({"accessToken": "gh-ada"})).await,
-        401,
-        "Unauthorized",
-    );
+    assert_error(&github_login(&app, json!({"accessToken": "gh-ada"})).await, 401, "Unauthorized");
 }
 
 #[tokio::test]
@@ -90,31 +59,11 @@ async fn one_github_account_links_to_one_user() {
 async fn refused_and_unlinked_tokens_are_401() {
     let app = app_with_github().await;
     let (_, token) = app.sign_up("ada@example.com").await;
-    assert_error(
-        &connect(&app, &token, "not-a-token").await,
-        401,
-        "Unauthorized",
-    );
-    assert_error(
-        &github_login(&app, json!({"accessToken": "not-a-token"})).await,
-        401,
-        "Unauthorized",
-    );
-    assert_error(
-        &github_login(&app, json!({"accessToken": "gh-bob"})).await,
-        401,
-        "Unauthorized",
-    );
-    assert_error(
-        &github_login(&app, json!({"accessToken": ""})).await,
-        400,
-        "Validation",
-    );
-    assert_error(
-        &github_login(&app, json!({"accessToken": "gh-ada", "extra": 1})).await,
-        400,
-        "Validation",
-    );
+    assert_error(&connect(&app, &token, "not-a-token").await, 401, "Unauthorized");
+    assert_error(&github_login(&app, json!({"accessToken": "not-a-token"})).await, 401, "Unauthorized");
+    assert_error(&github_login(&app, json!({"accessToken": "gh-bob"})).await, 401, "Unauthorized");
+    assert_error(&github_login(&app, json!({"accessToken": ""})).await, 400, "Validation");
+    assert_error(&github_login(&app, json!({"accessToken": "gh-ada", "extra": 1})).await, 400, "Validation");
 }
 
 #[tokio::test]
@@ -124,26 +73,11 @@ async fn github_slow_or_down_is_503_never_a_hang() {
     let started = std::time::Instant::now();
     let r = connect(&app, &token, "gh-slow").await;
     assert_error(&r, 503, "ServiceUnavailable");
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(9),
-        "gave up after about 5 s"
-    );
-    assert_error(
-        &connect(&app, &token, "gh-down").await,
-        503,
-        "ServiceUnavailable",
-    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(9), "gave up after about 5 s");
+    assert_error(&connect(&app, &token, "gh-down").await, 503, "ServiceUnavailable");
 
     let unreachable = TestApp::spawn().await; // nothing listens at its GitHub address
     let (_, token) = unreachable.sign_up("ada@example.com").await;
-    assert_error(
-        &connect(&unreachable, &token, "gh-ada").await,
-        503,
-        "ServiceUnavailable",
-    );
-    assert_error(
-        &github_login(&unreachable, json!({"accessToken": "gh-ada"})).await,
-        503,
-        "ServiceUnavailable",
-    );
+    assert_error(&connect(&unreachable, &token, "gh-ada").await, 503, "ServiceUnavailable");
+    assert_error(&github_login(&unreachable, json!({"accessToken": "gh-ada"})).await, 503, "ServiceUnavailable");
 }

@@ -8,13 +8,7 @@ use serde_json::{json, Value};
 
 fn no_secrets(body: &Value) {
     let text = body.to_string().to_lowercase();
-    for word in [
-        "password_hash",
-        "passwordhash",
-        "$argon2",
-        "twofactorauthkey",
-        "secret",
-    ] {
+    for word in ["password_hash", "passwordhash", "$argon2", "twofactorauthkey", "secret"] {
         assert!(!text.contains(word), "{word} in {body}");
     }
 }
@@ -39,10 +33,7 @@ async fn get_me_shows_the_profile_per_the_schema() {
     let (start, end) = me_core::me::month_of(app.clock_now());
     assert_eq!(me["currentPeriodStart"], me_wire::time::format(&start));
     assert_eq!(me["currentPeriodEnd"], me_wire::time::format(&end));
-    assert!(me["currentPeriodStart"]
-        .as_str()
-        .unwrap()
-        .ends_with("-01T00:00:00.000Z"));
+    assert!(me["currentPeriodStart"].as_str().unwrap().ends_with("-01T00:00:00.000Z"));
 }
 
 #[tokio::test]
@@ -63,12 +54,7 @@ async fn summary_counts_what_exists_and_honours_include_and_exclude() {
     assert_eq!(r.body["summary"]["deviceCount"], 2);
     assert_eq!(r.body["summary"]["dashCount"], 0);
 
-    let r = app
-        .get(
-            "/me?summaryInclude=appCount,deviceCount&summaryExclude=deviceCount",
-            &token,
-        )
-        .await;
+    let r = app.get("/me?summaryInclude=appCount,deviceCount&summaryExclude=deviceCount", &token).await;
     assert_eq!(r.body["summary"], json!({"appCount": 1}));
     let r = app.get("/me?summaryExclude=appCount", &token).await;
     assert!(r.body["summary"].get("appCount").is_none());
@@ -111,16 +97,10 @@ async fn patch_refuses_unknown_fields_and_bad_values() {
         json!({"title": 5}),
         json!([1, 2]),
     ] {
-        let r = app
-            .call(Method::PATCH, "/me", Some(&token), Some(bad.clone()))
-            .await;
+        let r = app.call(Method::PATCH, "/me", Some(&token), Some(bad.clone())).await;
         assert_error(&r, 400, "Validation");
     }
-    assert_eq!(
-        app.get("/me", &token).await.body["firstName"],
-        "Ada",
-        "nothing changed"
-    );
+    assert_eq!(app.get("/me", &token).await.body["firstName"], "Ada", "nothing changed");
 }
 
 #[tokio::test]
@@ -128,55 +108,21 @@ async fn changing_the_email_resets_verification_and_a_taken_email_is_409() {
     let app = TestApp::spawn().await;
     let (id, token) = app.sign_up("ada@example.com").await;
     app.sign_up("bob@example.com").await;
-    app.change_user(
-        &id,
-        UserChanges {
-            email_verified: Some(true),
-            ..Default::default()
-        },
-    )
-    .await;
+    app.change_user(&id, UserChanges { email_verified: Some(true), ..Default::default() }).await;
     assert_eq!(app.get("/me", &token).await.body["emailVerified"], true);
 
-    let same = app
-        .call(
-            Method::PATCH,
-            "/me",
-            Some(&token),
-            Some(json!({"email": "ADA@example.com"})),
-        )
-        .await;
-    assert_eq!(
-        same.body["emailVerified"], true,
-        "the same address stays verified"
-    );
+    let same = app.call(Method::PATCH, "/me", Some(&token), Some(json!({"email": "ADA@example.com"}))).await;
+    assert_eq!(same.body["emailVerified"], true, "the same address stays verified");
 
-    let taken = app
-        .call(
-            Method::PATCH,
-            "/me",
-            Some(&token),
-            Some(json!({"email": "Bob@example.com"})),
-        )
-        .await;
+    let taken = app.call(Method::PATCH, "/me", Some(&token), Some(json!({"email": "Bob@example.com"}))).await;
     assert_error(&taken, 409, "AlreadyExists");
 
-    let r = app
-        .call(
-            Method::PATCH,
-            "/me",
-            Some(&token),
-            Some(json!({"email": "Countess@Example.com"})),
-        )
-        .await;
+    let r = app.call(Method::PATCH, "/me", Some(&token), Some(json!({"email": "Countess@Example.com"}))).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["email"], "countess@example.com");
     assert_eq!(r.body["emailVerified"], false);
     assert_eq!(r.body["needsToVerifyEmail"], true);
-    assert_eq!(
-        app.log_in("countess@example.com", PASSWORD).await.status,
-        200
-    );
+    assert_eq!(app.log_in("countess@example.com", PASSWORD).await.status, 200);
 }
 
 #[tokio::test]
@@ -184,37 +130,15 @@ async fn patch_sets_a_password_and_a_token_cutoff() {
     let app = TestApp::spawn().await;
     let (_, token) = app.sign_up("ada@example.com").await;
     app.clock.advance(Duration::seconds(10));
-    let r = app
-        .call(
-            Method::PATCH,
-            "/me",
-            Some(&token),
-            Some(json!({"password": NEW_PASSWORD})),
-        )
-        .await;
+    let r = app.call(Method::PATCH, "/me", Some(&token), Some(json!({"password": NEW_PASSWORD}))).await;
     assert_eq!(r.status, 200);
-    assert_eq!(
-        r.body["passwordLastUpdated"],
-        me_wire::time::format(&app.clock_now())
-    );
-    assert_error(
-        &app.log_in("ada@example.com", PASSWORD).await,
-        401,
-        "Unauthorized",
-    );
-    assert_eq!(
-        app.log_in("ada@example.com", NEW_PASSWORD).await.status,
-        200
-    );
+    assert_eq!(r.body["passwordLastUpdated"], me_wire::time::format(&app.clock_now()));
+    assert_error(&app.log_in("ada@example.com", PASSWORD).await, 401, "Unauthorized");
+    assert_eq!(app.log_in("ada@example.com", NEW_PASSWORD).await.status, 200);
 
     let cutoff = app.clock_now() + Duration::seconds(1);
     let r = app
-        .call(
-            Method::PATCH,
-            "/me",
-            Some(&token),
-            Some(json!({"tokenCutoff": me_wire::time::format(&cutoff)})),
-        )
+        .call(Method::PATCH, "/me", Some(&token), Some(json!({"tokenCutoff": me_wire::time::format(&cutoff)})))
         .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["tokenCutoff"], me_wire::time::format(&cutoff));
@@ -236,56 +160,28 @@ async fn change_password_checks_the_current_one_and_returns_a_new_token() {
         .await;
     assert_error(&wrong, 400, "Validation");
     let weak = app
-        .call(
-            Method::PATCH,
-            path,
-            Some(&token),
-            Some(json!({"password": PASSWORD, "newPassword": "weakweakweak"})),
-        )
+        .call(Method::PATCH, path, Some(&token), Some(json!({"password": PASSWORD, "newPassword": "weakweakweak"})))
         .await;
     assert_error(&weak, 400, "Validation");
-    assert_eq!(
-        app.log_in("ada@example.com", PASSWORD).await.status,
-        200,
-        "unchanged so far"
-    );
+    assert_eq!(app.log_in("ada@example.com", PASSWORD).await.status, 200, "unchanged so far");
 
     let r = app
-        .call(
-            Method::PATCH,
-            path,
-            Some(&token),
-            Some(json!({"password": PASSWORD, "newPassword": NEW_PASSWORD})),
-        )
+        .call(Method::PATCH, path, Some(&token), Some(json!({"password": PASSWORD, "newPassword": NEW_PASSWORD})))
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_schema("authedUser.json", &r.body);
     let new_token = r.body["token"].as_str().unwrap();
     assert_eq!(app.get("/me", new_token).await.status, 200);
-    assert_eq!(
-        app.get("/me", &token).await.status,
-        200,
-        "old tokens live unless asked otherwise"
-    );
-    assert_error(
-        &app.log_in("ada@example.com", PASSWORD).await,
-        401,
-        "Unauthorized",
-    );
-    assert_eq!(
-        app.log_in("ada@example.com", NEW_PASSWORD).await.status,
-        200
-    );
+    assert_eq!(app.get("/me", &token).await.status, 200, "old tokens live unless asked otherwise");
+    assert_error(&app.log_in("ada@example.com", PASSWORD).await, 401, "Unauthorized");
+    assert_eq!(app.log_in("ada@example.com", NEW_PASSWORD).await.status, 200);
 }
 
 #[tokio::test]
 async fn change_password_can_invalidate_every_earlier_token_and_bound_the_new_one() {
     let app = TestApp::spawn().await;
     let (_, token) = app.sign_up("ada@example.com").await;
-    let other_session = app.log_in("ada@example.com", PASSWORD).await.body["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let other_session = app.log_in("ada@example.com", PASSWORD).await.body["token"].as_str().unwrap().to_owned();
     let r = app
         .call(
             Method::PATCH,
@@ -302,12 +198,7 @@ async fn change_password_can_invalidate_every_earlier_token_and_bound_the_new_on
     assert_eq!(app.get("/me", &new_token).await.status, 200);
     app.clock.advance(Duration::milliseconds(1));
     let fresh = app.log_in("ada@example.com", NEW_PASSWORD).await;
-    assert_eq!(
-        app.get("/me", fresh.body["token"].as_str().unwrap())
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.get("/me", fresh.body["token"].as_str().unwrap()).await.status, 200);
     app.clock.advance(Duration::seconds(120));
     assert_error(&app.get("/me", &new_token).await, 401, "Unauthorized");
 }
@@ -326,11 +217,7 @@ async fn refresh_token_keeps_the_scopes_and_the_lifetime() {
     assert_eq!(claims.lifetime_secs(), 600, "never longer than its parent");
     assert_eq!(app.get("/me", &refreshed).await.status, 200);
     let orgs_only = app.mint(&id, &["orgs.*"], Duration::zero(), 600);
-    assert_error(
-        &app.get("/me/refreshToken", &orgs_only).await,
-        403,
-        "Forbidden",
-    );
+    assert_error(&app.get("/me/refreshToken", &orgs_only).await, 403, "Forbidden");
 }
 
 #[tokio::test]
@@ -342,42 +229,19 @@ async fn delete_rechecks_credentials_then_removes_the_user() {
         json!({"email": "ada@example.com", "password": "Wrong-Password-1"}),
         json!({"email": "bob@example.com", "password": PASSWORD}),
     ] {
-        assert_error(
-            &app.call(Method::POST, "/me/delete", Some(&token), Some(bad))
-                .await,
-            400,
-            "Validation",
-        );
+        assert_error(&app.call(Method::POST, "/me/delete", Some(&token), Some(bad)).await, 400, "Validation");
     }
-    assert_error(
-        &app.call(Method::POST, "/me/delete", Some(&token), None)
-            .await,
-        400,
-        "Validation",
-    );
+    assert_error(&app.call(Method::POST, "/me/delete", Some(&token), None).await, 400, "Validation");
     assert!(app.user(&id).await.is_some());
 
     let r = app
-        .call(
-            Method::POST,
-            "/me/delete",
-            Some(&token),
-            Some(json!({"email": "Ada@example.com", "password": PASSWORD})),
-        )
+        .call(Method::POST, "/me/delete", Some(&token), Some(json!({"email": "Ada@example.com", "password": PASSWORD})))
         .await;
     assert_eq!(r.status, 200);
     assert_schema("success.json", &r.body);
     assert_eq!(r.body, json!({"success": true}));
     assert!(app.user(&id).await.is_none());
     assert_error(&app.get("/me", &token).await, 401, "Unauthorized");
-    assert_error(
-        &app.log_in("ada@example.com", PASSWORD).await,
-        401,
-        "Unauthorized",
-    );
-    assert_eq!(
-        app.get("/me", &bob).await.status,
-        200,
-        "other users are untouched"
-    );
+    assert_error(&app.log_in("ada@example.com", PASSWORD).await, 401, "Unauthorized");
+    assert_eq!(app.get("/me", &bob).await.status, 200, "other users are untouched");
 }

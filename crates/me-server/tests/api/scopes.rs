@@ -17,14 +17,7 @@ struct Route {
 
 fn routes() -> Vec<Route> {
     vec![
-        Route {
-            method: Method::GET,
-            path: "/me",
-            action: "me.get",
-            read_only: true,
-            own_scope: true,
-            body: || None,
-        },
+        Route { method: Method::GET, path: "/me", action: "me.get", read_only: true, own_scope: true, body: || None },
         Route {
             method: Method::PATCH,
             path: "/me",
@@ -105,24 +98,16 @@ async fn every_route_times_every_token() {
         for token in TOKENS {
             // A fresh user per cell: some routes change or delete the caller.
             let (id, _) = app.sign_up("ada@example.com").await;
-            let other = if route.action == "me.get" {
-                "me.patch"
-            } else {
-                "me.get"
-            };
+            let other = if route.action == "me.get" { "me.patch" } else { "me.get" };
             let bearer = match token {
                 Bearer::AllUser => Some(app.mint(&id, &["all.User"], Duration::zero(), 3600)),
-                Bearer::AllUserRead => {
-                    Some(app.mint(&id, &["all.User.read"], Duration::zero(), 3600))
-                }
+                Bearer::AllUserRead => Some(app.mint(&id, &["all.User.read"], Duration::zero(), 3600)),
                 Bearer::MeStar => Some(app.mint(&id, &["me.*"], Duration::zero(), 3600)),
                 Bearer::Own => Some(app.mint(&id, &[route.action], Duration::zero(), 3600)),
                 Bearer::OtherAction => Some(app.mint(&id, &[other], Duration::zero(), 3600)),
                 Bearer::NoScopes => Some(app.mint(&id, &[], Duration::zero(), 3600)),
                 Bearer::Absent => None,
-                Bearer::Expired => {
-                    Some(app.mint(&id, &["all.User"], Duration::seconds(7200), 3600))
-                }
+                Bearer::Expired => Some(app.mint(&id, &["all.User"], Duration::seconds(7200), 3600)),
                 Bearer::Tampered => {
                     let t = app.mint(&id, &["all.User"], Duration::zero(), 3600);
                     let (head, sig) = t.rsplit_once('.').unwrap();
@@ -132,31 +117,14 @@ async fn every_route_times_every_token() {
                 Bearer::CutOff => {
                     let t = app.mint(&id, &["all.User"], Duration::seconds(10), 3600);
                     let cutoff = app.clock_now() - Duration::seconds(5);
-                    app.change_user(
-                        &id,
-                        UserChanges {
-                            token_cutoff: Some(cutoff),
-                            ..Default::default()
-                        },
-                    )
-                    .await;
+                    app.change_user(&id, UserChanges { token_cutoff: Some(cutoff), ..Default::default() }).await;
                     Some(t)
                 }
             };
-            let r = app
-                .call(
-                    route.method.clone(),
-                    route.path,
-                    bearer.as_deref(),
-                    (route.body)(),
-                )
-                .await;
+            let r = app.call(route.method.clone(), route.path, bearer.as_deref(), (route.body)()).await;
             let want = expected(&route, token);
             if r.status.as_u16() != want {
-                failures.push(format!(
-                    "{} {} with {token:?}: {} {}",
-                    route.method, route.path, r.status, r.body
-                ));
+                failures.push(format!("{} {} with {token:?}: {} {}", route.method, route.path, r.status, r.body));
             }
             // Clear the way for the next cell's sign-up.
             if app.user(&id).await.is_some() {

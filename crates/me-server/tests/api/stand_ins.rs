@@ -62,10 +62,7 @@ impl SmtpSink {
     }
 }
 
-async fn session(
-    socket: tokio::net::TcpStream,
-    store: Arc<Mutex<Vec<Received>>>,
-) -> std::io::Result<()> {
+async fn session(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<Received>>>) -> std::io::Result<()> {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read).lines();
     write.write_all(b"220 sink ESMTP\r\n").await?;
@@ -74,18 +71,10 @@ async fn session(
         let upper = line.to_ascii_uppercase();
         if upper.starts_with("EHLO") || upper.starts_with("HELO") {
             write.write_all(b"250-sink\r\n250 8BITMIME\r\n").await?;
-        } else if upper.starts_with("MAIL FROM")
-            || upper.starts_with("RSET")
-            || upper.starts_with("NOOP")
-        {
+        } else if upper.starts_with("MAIL FROM") || upper.starts_with("RSET") || upper.starts_with("NOOP") {
             write.write_all(b"250 OK\r\n").await?;
         } else if upper.starts_with("RCPT TO") {
-            to.push(
-                line[8..]
-                    .trim()
-                    .trim_matches(|c| c == '<' || c == '>')
-                    .to_owned(),
-            );
+            to.push(line[8..].trim().trim_matches(|c| c == '<' || c == '>').to_owned());
             write.write_all(b"250 OK\r\n").await?;
         } else if upper.starts_with("DATA") {
             write.write_all(b"354 go ahead\r\n").await?;
@@ -97,10 +86,7 @@ async fn session(
                 data.push_str(l.strip_prefix('.').unwrap_or(&l));
                 data.push('\n');
             }
-            store.lock().unwrap().push(Received {
-                to: std::mem::take(&mut to),
-                data,
-            });
+            store.lock().unwrap().push(Received { to: std::mem::take(&mut to), data });
             write.write_all(b"250 queued\r\n").await?;
         } else if upper.starts_with("QUIT") {
             write.write_all(b"221 bye\r\n").await?;
@@ -129,12 +115,8 @@ pub async fn github_stand_in() -> String {
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or("");
         match token {
-            "gh-ada" => Ok(Json(
-                json!({"id": 1001, "login": "ada-gh", "avatar_url": "https://avatars.example/1001"}),
-            )),
-            "gh-bob" => Ok(Json(
-                json!({"id": 1002, "login": "bob-gh", "avatar_url": null}),
-            )),
+            "gh-ada" => Ok(Json(json!({"id": 1001, "login": "ada-gh", "avatar_url": "https://avatars.example/1001"}))),
+            "gh-bob" => Ok(Json(json!({"id": 1002, "login": "bob-gh", "avatar_url": null}))),
             "gh-slow" => {
                 tokio::time::sleep(Duration::from_secs(10)).await;
                 Ok(Json(json!({"id": 1003, "login": "slow"})))

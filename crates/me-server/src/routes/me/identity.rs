@@ -8,9 +8,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::{patch, post};
 use axum::{Json, Router};
-use me_wire::{
-    DisableTwoFactorAuth, EnableTwoFactorAuth, GithubLogin, Me, Success, TwoFactorAuthInfo,
-};
+use me_wire::{DisableTwoFactorAuth, EnableTwoFactorAuth, GithubLogin, Me, Success, TwoFactorAuthInfo};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,9 +25,7 @@ async fn generate_two_factor_auth(
     Auth(principal): Auth,
 ) -> ApiResult<Json<TwoFactorAuthInfo>> {
     principal.require("me.generateTwoFactorAuth")?;
-    Ok(Json(
-        state.core.generate_two_factor_auth(&principal.user).await?,
-    ))
+    Ok(Json(state.core.generate_two_factor_auth(&principal.user).await?))
 }
 
 async fn enable_two_factor_auth(
@@ -39,10 +35,7 @@ async fn enable_two_factor_auth(
     JsonBody(body): JsonBody<EnableTwoFactorAuth>,
 ) -> ApiResult<Json<Me>> {
     principal.require("me.enableTwoFactorAuth")?;
-    let user = state
-        .core
-        .enable_two_factor_auth(&principal.user, body)
-        .await?;
+    let user = state.core.enable_two_factor_auth(&principal.user, body).await?;
     Ok(Json(state.core.me(&user, &query.filter()).await?))
 }
 
@@ -53,22 +46,13 @@ async fn disable_two_factor_auth(
     JsonBody(body): JsonBody<DisableTwoFactorAuth>,
 ) -> ApiResult<Json<Me>> {
     principal.require("me.disableTwoFactorAuth")?;
-    let user = state
-        .core
-        .disable_two_factor_auth(&principal.user, body)
-        .await?;
+    let user = state.core.disable_two_factor_auth(&principal.user, body).await?;
     Ok(Json(state.core.me(&user, &query.filter()).await?))
 }
 
-async fn verify_email(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
-) -> ApiResult<Json<Success>> {
+async fn verify_email(State(state): State<AppState>, Auth(principal): Auth) -> ApiResult<Json<Success>> {
     principal.require("me.verifyEmail")?;
-    state
-        .core
-        .request_email_verification(&principal.user)
-        .await?;
+    state.core.request_email_verification(&principal.user).await?;
     Ok(Json(Success::TRUE))
 }
 

@@ -7,7 +7,5 @@ use crate::state::AppState;
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(profile::router())
-        .merge(identity::router())
+    Router::new().merge(profile::router()).merge(identity::router())
 }
