@@ -11,11 +11,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(
-    name = "me-server",
-    version,
-    about = "A self-hosted account service speaking the Losant Me API"
-)]
+#[command(name = "me-server", version, about = "A self-hosted account service speaking the Losant Me API")]
 struct Cli {
     #[command(flatten)]
     config: Config,
@@ -52,10 +48,7 @@ enum UsersCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: starting the runtime: {e}");
@@ -79,12 +72,7 @@ fn main() -> ExitCode {
 
 async fn users(config: Config, command: UsersCommand) -> anyhow::Result<()> {
     match command {
-        UsersCommand::Create {
-            email,
-            password,
-            first_name,
-            last_name,
-        } => {
+        UsersCommand::Create { email, password, first_name, last_name } => {
             let core = serve::build_core(&config, Arc::new(SystemClock)).await?;
             let account = NewAccount {
                 email,
@@ -97,14 +85,8 @@ async fn users(config: Config, command: UsersCommand) -> anyhow::Result<()> {
                 location: None,
                 url: None,
             };
-            let user = core
-                .create_account(account)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let me = core
-                .me(&user, &SummaryFilter::default())
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let user = core.create_account(account).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let me = core.me(&user, &SummaryFilter::default()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", serde_json::to_string_pretty(&me)?);
             Ok(())
         }
@@ -120,9 +102,7 @@ fn init_logging() {
         .and_then(|s| EnvFilter::try_new(s).ok())
         .or_else(|| EnvFilter::try_from_default_env().ok())
         .unwrap_or_else(|| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if std::env::var("ME_LOG_FORMAT").is_ok_and(|f| f == "json") {
         builder.json().init();
     } else {

@@ -26,6 +26,8 @@ pub struct TestApp {
     /// Mail the capturing transport received (when no other was given).
     pub mail: Arc<CapturedMail>,
     pub db_dir: PathBuf,
+    /// (base URL, schema) of a PostgreSQL-backed app, for [`TestApp::drop_schema`].
+    pg_schema: Option<(String, String)>,
     _dir: Option<tempfile::TempDir>,
     _stop: oneshot::Sender<()>,
     _stop_outbox: watch::Sender<bool>,
@@ -40,6 +42,8 @@ pub struct TestOptions {
     pub github_api: String,
     /// Reuse the database in this folder (a restart); a fresh one when `None`.
     pub db_dir: Option<PathBuf>,
+    /// A fresh PostgreSQL schema at this URL instead of SQLite.
+    pub postgres: Option<String>,
 }
 
 impl Default for TestOptions {
@@ -53,6 +57,7 @@ impl Default for TestOptions {
             transport: None,
             github_api: "http://127.0.0.1:9".into(),
             db_dir: None,
+            postgres: None,
         }
     }
 }
@@ -100,7 +105,13 @@ impl TestApp {
                 (Some(dir), path)
             }
         };
-        let store = SqlStore::connect(&format!("sqlite:{}", db_dir.join("me.db").display())).await.unwrap();
+        let (store, pg_schema) = match &opts.postgres {
+            Some(base) => {
+                let (store, schema) = me_store::testing::isolated_postgres(base).await.unwrap();
+                (store, Some((base.clone(), schema)))
+            }
+            None => (SqlStore::connect(&format!("sqlite:{}", db_dir.join("me.db").display())).await.unwrap(), None),
+        };
         let clock = Arc::new(ManualClock::starting_now());
         let keys = Keys { token_secret: b"test-secret-test-secret-test-secret!", data_key: &[42u8; 32] };
         let github = Arc::new(me_server::github::GithubClient::new(&opts.github_api).unwrap());
@@ -123,6 +134,7 @@ impl TestApp {
             store,
             mail,
             db_dir,
+            pg_schema,
             _dir: dir,
             _stop: stop,
             _stop_outbox: stop_outbox,
@@ -178,6 +190,14 @@ impl TestApp {
 
     pub async fn user(&self, id: &str) -> Option<UserRecord> {
         self.core.store.user_by_id(id).await.unwrap()
+    }
+
+    /// Drops a PostgreSQL-backed app's schema (call at the end of the test).
+    pub async fn drop_schema(self) {
+        if let Some((base, schema)) = &self.pg_schema {
+            self.store.close().await;
+            me_store::testing::drop_postgres_schema(base, schema).await.unwrap();
+        }
     }
 
     /// Seeds rows the API cannot make yet.

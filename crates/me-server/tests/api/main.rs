@@ -13,6 +13,7 @@ mod contract;
 mod email;
 mod github;
 mod me;
+mod postgres;
 mod scopes;
 mod second_factor;
 mod signup;

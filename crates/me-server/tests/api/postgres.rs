@@ -1,0 +1,116 @@
+//! Every action of this suite once more, end to end, on PostgreSQL (when
+//! `ME_TEST_POSTGRES_URL` is set; in CI it always is).
+
+use super::common::*;
+use super::stand_ins::github_stand_in;
+use chrono::Duration;
+use reqwest::Method;
+use serde_json::json;
+
+fn code(app: &TestApp, key: &str) -> String {
+    let secret = totp_rs::Secret::Encoded(key.to_owned()).to_bytes().unwrap();
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, secret).unwrap().generate(app.clock_now().timestamp() as u64)
+}
+
+#[tokio::test]
+async fn every_action_works_on_postgres() {
+    let Some(base) = me_store::testing::postgres_url() else {
+        eprintln!("ME_TEST_POSTGRES_URL not set: skipping the PostgreSQL run");
+        return;
+    };
+    let github = github_stand_in().await;
+    let app =
+        TestApp::spawn_opts(TestOptions { postgres: Some(base), github_api: github, ..TestOptions::default() }).await;
+    assert_eq!(app.core.store.backend(), "postgres");
+
+    let (_, token) = app.sign_up("ada@example.com").await;
+    assert_error(&app.call(Method::POST, "/users", None, Some(json!({"email": "ADA@example.com", "firstName": "A", "lastName": "L", "password": PASSWORD, "acceptTerms": "on"}))).await, 409, "AlreadyExists");
+    assert_eq!(app.log_in("ada@example.com", PASSWORD).await.status, 200);
+    assert_error(&app.log_in("ada@example.com", "Wrong-Password-1").await, 401, "Unauthorized");
+
+    let me = app.get("/me", &token).await;
+    assert_eq!(me.status, 200);
+    assert_schema("me.json", &me.body);
+    let r = app.call(Method::PATCH, "/me", Some(&token), Some(json!({"title": "Countess"}))).await;
+    assert_eq!(r.body["title"], "Countess");
+    assert_schema("me.json", &r.body);
+    assert_eq!(app.get("/me/refreshToken", &token).await.status, 200);
+
+    // Email verification.
+    assert_eq!(app.call(Method::POST, "/me/verify-email", Some(&token), None).await.status, 200);
+    assert_error(&app.call(Method::POST, "/me/verify-email", Some(&token), None).await, 429, "TooManyRequests");
+    let mail = loop {
+        if let Some(m) = app.mail.all().pop() {
+            break m;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    };
+    let mailed = mail.body.split("token=").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
+    let ok = app
+        .call(Method::POST, "/auth/verifyEmail", None, Some(json!({"email": "ada@example.com", "token": mailed})))
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(app.get("/me", &token).await.body["emailVerified"], true);
+
+    // GitHub.
+    let r = app.call(Method::PATCH, "/me/connectGithub", Some(&token), Some(json!({"accessToken": "gh-ada"}))).await;
+    assert_eq!(r.body["githubName"], "ada-gh");
+    assert_eq!(
+        app.call(Method::POST, "/auth/user/github", None, Some(json!({"accessToken": "gh-ada"}))).await.status,
+        200
+    );
+    assert_eq!(app.call(Method::PATCH, "/me/disconnectGithub", Some(&token), None).await.status, 200);
+
+    // Two-factor auth.
+    let key = app.call(Method::PATCH, "/me/generateTwoFactorAuth", Some(&token), None).await.body["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = app
+        .call(
+            Method::PATCH,
+            "/me/enableTwoFactorAuth",
+            Some(&token),
+            Some(json!({"password": PASSWORD, "twoFactorCode": code(&app, &key)})),
+        )
+        .await;
+    assert_eq!(r.body["twoFactorAuthEnabled"], true);
+    app.clock.advance(Duration::seconds(30));
+    let login = json!({"email": "ada@example.com", "password": PASSWORD, "twoFactorCode": code(&app, &key)});
+    assert_eq!(app.call(Method::POST, "/auth/user", None, Some(login.clone())).await.status, 200);
+    assert_eq!(app.call(Method::POST, "/auth/user", None, Some(login)).await.status, 401, "a code works once");
+    app.clock.advance(Duration::seconds(30));
+    let r = app
+        .call(
+            Method::PATCH,
+            "/me/disableTwoFactorAuth",
+            Some(&token),
+            Some(json!({"password": PASSWORD, "twoFactorCode": code(&app, &key)})),
+        )
+        .await;
+    assert_eq!(r.body["twoFactorAuthEnabled"], false);
+
+    // Password change cutting off every token, then deletion.
+    let r = app
+        .call(
+            Method::PATCH,
+            "/me/changePassword",
+            Some(&token),
+            Some(json!({"password": PASSWORD, "newPassword": NEW_PASSWORD, "invalidateExistingTokens": true})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_error(&app.get("/me", &token).await, 401, "Unauthorized");
+    let token = r.body["token"].as_str().unwrap().to_owned();
+    let r = app
+        .call(
+            Method::POST,
+            "/me/delete",
+            Some(&token),
+            Some(json!({"email": "ada@example.com", "password": NEW_PASSWORD})),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_error(&app.get("/me", &token).await, 401, "Unauthorized");
+    app.drop_schema().await;
+}
