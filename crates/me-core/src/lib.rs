@@ -2,6 +2,7 @@
 //! scopes, and the Me actions, as rules over a [`Store`] and a [`Clock`].
 //! No HTTP and no SQL live here.
 
+pub mod access;
 pub mod accounts;
 pub mod clock;
 pub mod email_verification;
@@ -10,9 +11,12 @@ pub mod github;
 pub mod id;
 pub mod me;
 pub mod outbox;
+pub mod orgs;
 pub mod password;
 pub mod principal;
+pub mod recent;
 pub mod redacted;
+pub mod resources;
 pub mod scope;
 pub mod sealed;
 pub mod second_factor;
@@ -21,6 +25,7 @@ pub mod store;
 pub mod throttle;
 pub mod token;
 pub mod totp;
+pub mod transfer;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};

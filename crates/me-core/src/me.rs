@@ -82,6 +82,14 @@ impl Core {
         }
     }
 
+    /// `?includeRecent=true`: the recent applications, dashboards and organisations.
+    pub async fn add_recent(&self, user: &UserRecord, me: &mut Me) -> Result<()> {
+        me.recent_applications = Some(self.recent_items(user, "application", None).await?);
+        me.recent_dashboards = Some(self.recent_items(user, "dashboard", None).await?);
+        me.recent_organizations = Some(self.recent_items(user, "organization", None).await?);
+        Ok(())
+    }
+
     /// `PATCH /me`.
     pub async fn patch_me(&self, user: &UserRecord, patch: MePatch) -> Result<UserRecord> {
         patch.validate().map_err(Error::Validation)?;
@@ -150,6 +158,14 @@ impl Core {
         if let Err(refusal) = self.check_password_and_code(user, &body.password, body.two_factor_code.as_ref()).await? {
             return Err(Error::validation(refusal.message()));
         }
+        let stranded = self.store.sole_admin_orgs_with_others(&user.id).await?;
+        if !stranded.is_empty() {
+            let names: Vec<&str> = stranded.iter().map(|o| o.name.as_str()).collect();
+            return Err(Error::validation(format!(
+                "You are the only admin of {}, which has other members: make someone else an admin or remove them first",
+                names.join(", ")
+            )));
+        }
         match self.store.delete_user(&user.id).await {
             Ok(()) | Err(StoreError::NotFound) => Ok(()),
             Err(e) => Err(e.into()),
@@ -165,7 +181,7 @@ impl Core {
     }
 }
 
-fn full_name(user: &UserRecord) -> String {
+pub(crate) fn full_name(user: &UserRecord) -> String {
     if user.last_name.is_empty() {
         user.first_name.clone()
     } else {

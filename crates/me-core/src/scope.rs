@@ -14,6 +14,16 @@ const READ_ONLY: &[&str] = &[
     "orgs.get",
     "org.get",
     "org.pendingInvites",
+    "applications.get",
+    "application.get",
+    "dashboards.get",
+    "dashboard.get",
+    "devices.get",
+    "device.get",
+    "flows.get",
+    "flow.get",
+    "notebooks.get",
+    "notebook.get",
 ];
 
 /// Actions that no scope of their own admits.

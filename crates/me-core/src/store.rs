@@ -230,8 +230,220 @@ pub trait GithubLinkStore: Send + Sync {
 
 /// Everything the rules need, in one object.
 pub trait Store:
-    AccountStore + SecondFactorStore + ThrottleStore + VerificationStore + OutboxStore + GithubLinkStore
+    AccountStore
+    + SecondFactorStore
+    + ThrottleStore
+    + VerificationStore
+    + OutboxStore
+    + GithubLinkStore
+    + OrgStore
+    + InviteStore
+    + ResourceStore
+    + RecentStore
 {
     /// `sqlite` or `postgres`, for logs and health.
     fn backend(&self) -> &'static str;
+}
+
+/// Who owns an application or dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Owner {
+    /// A user's sandbox.
+    User(String),
+    Org(String),
+}
+
+impl Owner {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Owner::User(_) => "user",
+            Owner::Org(_) => "org",
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            Owner::User(id) | Owner::Org(id) => id,
+        }
+    }
+
+    pub fn from_parts(kind: &str, id: String) -> Owner {
+        if kind == "org" {
+            Owner::Org(id)
+        } else {
+            Owner::User(id)
+        }
+    }
+}
+
+/// The kinds of resource the platform keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Application,
+    Dashboard,
+    Device,
+    Flow,
+    Notebook,
+}
+
+impl Kind {
+    /// Applications and dashboards have owners; the rest live in an application.
+    pub fn is_top_level(self) -> bool {
+        matches!(self, Kind::Application | Kind::Dashboard)
+    }
+
+    pub fn table(self) -> &'static str {
+        match self {
+            Kind::Application => "applications",
+            Kind::Dashboard => "dashboards",
+            Kind::Device => "devices",
+            Kind::Flow => "flows",
+            Kind::Notebook => "notebooks",
+        }
+    }
+
+    /// The name of the kind's own id field on the wire (`applicationId`, ...).
+    pub fn id_field(self) -> &'static str {
+        match self {
+            Kind::Application => "applicationId",
+            Kind::Dashboard => "dashboardId",
+            Kind::Device => "deviceId",
+            Kind::Flow => "flowId",
+            Kind::Notebook => "notebookId",
+        }
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Application => "application",
+            Kind::Dashboard => "dashboard",
+            Kind::Device => "device",
+            Kind::Flow => "flow",
+            Kind::Notebook => "notebook",
+        }
+    }
+}
+
+/// A stored resource. `owner` is set for top-level kinds, `application_id`
+/// for the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceRecord {
+    pub id: String,
+    pub kind: Kind,
+    pub owner: Option<Owner>,
+    pub application_id: Option<String>,
+    pub name: String,
+    pub description: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgRecord {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub icon_color: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRecord {
+    pub user_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub role: String,
+    pub two_factor_enabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InviteRecord {
+    pub id: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub email: String,
+    pub role: String,
+    pub invited_by_name: Option<String>,
+    pub invited_by_email: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnswerOutcome {
+    /// The invitation is answered; for an accept, the user is a member.
+    Answered { org_id: String },
+    NotFound,
+    Expired,
+}
+
+#[async_trait]
+pub trait OrgStore: Send + Sync {
+    /// The organisation and its creator as `admin`, in one transaction.
+    async fn create_org(&self, org: &OrgRecord, admin: &str) -> StoreResult<()>;
+    async fn org(&self, id: &str) -> StoreResult<Option<OrgRecord>>;
+    /// The user's organisations and their role in each.
+    async fn orgs_of(&self, user_id: &str) -> StoreResult<Vec<(OrgRecord, String)>>;
+    async fn update_org(&self, id: &str, name: Option<&str>, description: Option<&str>, now: DateTime<Utc>) -> StoreResult<OrgRecord>;
+    /// Deletes the organisation, its resources, memberships and invitations.
+    async fn delete_org(&self, id: &str) -> StoreResult<()>;
+    async fn members(&self, org_id: &str) -> StoreResult<Vec<MemberRecord>>;
+    async fn role_of(&self, org_id: &str, user_id: &str) -> StoreResult<Option<String>>;
+    /// `NotFound` when not a member; `Conflict("last admin")` when the change
+    /// would leave the organisation without an admin (nothing changes then).
+    async fn set_member_role(&self, org_id: &str, user_id: &str, role: &str) -> StoreResult<()>;
+    async fn remove_member(&self, org_id: &str, user_id: &str) -> StoreResult<()>;
+    /// Organisations the user is the only admin of, while others are members.
+    async fn sole_admin_orgs_with_others(&self, user_id: &str) -> StoreResult<Vec<OrgRecord>>;
+}
+
+#[async_trait]
+pub trait InviteStore: Send + Sync {
+    /// Keeps the invitation and queues its mail in one transaction.
+    /// `Conflict("invitation")` when one is already pending for that email.
+    async fn create_invite(&self, invite: &InviteRecord, mail: &NewMail, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Unanswered invitations of an organisation (expired ones too).
+    async fn org_invites(&self, org_id: &str) -> StoreResult<Vec<InviteRecord>>;
+    async fn revoke_invite(&self, org_id: &str, invite_id: &str) -> StoreResult<bool>;
+    /// Unanswered invitations addressed to `email`.
+    async fn invites_for(&self, email: &str) -> StoreResult<Vec<InviteRecord>>;
+    /// Answers an unanswered, unexpired invitation once; for `accepted` the
+    /// user becomes a member with the invited role, in the same transaction.
+    async fn answer_invite(
+        &self,
+        invite_id: &str,
+        email: &str,
+        answer: &str,
+        user_id: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AnswerOutcome>;
+}
+
+#[async_trait]
+pub trait ResourceStore: Send + Sync {
+    async fn insert_resource(&self, r: &ResourceRecord) -> StoreResult<()>;
+    async fn resource(&self, kind: Kind, id: &str) -> StoreResult<Option<ResourceRecord>>;
+    /// Top-level resources of these owners.
+    async fn resources_of(&self, kind: Kind, owners: &[Owner]) -> StoreResult<Vec<ResourceRecord>>;
+    /// Devices, flows or notebooks of an application.
+    async fn children_of(&self, kind: Kind, application_id: &str) -> StoreResult<Vec<ResourceRecord>>;
+    async fn update_resource(&self, kind: Kind, id: &str, name: Option<&str>, description: Option<&str>, now: DateTime<Utc>) -> StoreResult<ResourceRecord>;
+    /// Deletes it (an application with what it contains).
+    async fn delete_resource(&self, kind: Kind, id: &str) -> StoreResult<()>;
+    /// Devices in the applications of `owner`.
+    async fn device_count(&self, owner: &Owner) -> StoreResult<i64>;
+    /// Moves applications and dashboards to `to`, each only if it still has
+    /// the owner given with it. With `all_or_nothing`, a move that no longer
+    /// matches undoes them all (`Conflict("transfer")`). Returns how many moved.
+    async fn move_resources(&self, moves: &[(Kind, String, Owner)], to: &Owner, all_or_nothing: bool, now: DateTime<Utc>) -> StoreResult<usize>;
+}
+
+#[async_trait]
+pub trait RecentStore: Send + Sync {
+    /// Puts the item first in its list, keeping the `keep` newest.
+    async fn touch_recent(&self, user_id: &str, item_type: &str, parent_id: &str, item_id: &str, now: DateTime<Utc>, keep: i64) -> StoreResult<()>;
+    /// Item ids, newest first.
+    async fn recent(&self, user_id: &str, item_type: &str, parent_id: &str) -> StoreResult<Vec<String>>;
 }

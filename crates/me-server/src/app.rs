@@ -25,6 +25,8 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(routes::auth::router())
         .merge(routes::users::router())
         .merge(routes::me::router())
+        .merge(routes::orgs::router())
+        .merge(routes::resources::router())
         .fallback(|| async { error_response(ErrorType::NotFound, "No such route") })
         .method_not_allowed_fallback(|| async {
             error_response(ErrorType::MethodNotAllowed, "This method is not allowed on this route")

@@ -1,6 +1,7 @@
 //! Users: the AccountStore.
 
 use crate::connect::{Backend, SqlStore};
+use crate::orgs::{delete_org_resources, SOLE_MEMBER_ORGS};
 use crate::rows::{ms, opt_ms, other, store_err, time};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -122,9 +123,15 @@ impl AccountStore for SqlStore {
 
     async fn delete_user(&self, id: &str) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(other)?;
-        // Devices, flows and notebooks go with their applications (ON DELETE
-        // CASCADE); memberships go with the user.
+        // Organisations where the user is the only member go, with what they own.
+        delete_org_resources(&mut tx, SOLE_MEMBER_ORGS, id).await?;
+        let sql = format!("DELETE FROM organizations WHERE id IN ({SOLE_MEMBER_ORGS})");
+        sqlx::query(&sql).bind(id).execute(&mut *tx).await.map_err(other)?;
+        // Invitations addressed to the user; devices, flows and notebooks go
+        // with their applications (ON DELETE CASCADE), memberships, tokens of
+        // verification and recent items with the user.
         for sql in [
+            "DELETE FROM org_invites WHERE email = (SELECT email FROM users WHERE id = $1)",
             "DELETE FROM applications WHERE owner_kind = 'user' AND owner_id = $1",
             "DELETE FROM dashboards WHERE owner_kind = 'user' AND owner_id = $1",
         ] {

@@ -6,7 +6,9 @@
 mod accounts;
 mod connect;
 mod identity;
+mod orgs;
 mod outbox;
+mod resources;
 mod rows;
 pub mod testing;
 

@@ -8,6 +8,7 @@ pub mod id;
 pub mod identity;
 mod known_scopes;
 pub mod me;
+pub mod platform;
 pub mod secret;
 pub mod time;
 pub mod validate;

@@ -3,4 +3,6 @@
 pub mod auth;
 pub mod health;
 pub mod me;
+pub mod orgs;
+pub mod resources;
 pub mod users;

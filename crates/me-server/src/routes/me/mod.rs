@@ -1,11 +1,12 @@
 //! The Me resource: the signed-in user.
 
 mod identity;
+mod platform;
 mod profile;
 
 use crate::state::AppState;
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(profile::router()).merge(identity::router())
+    Router::new().merge(profile::router()).merge(identity::router()).merge(platform::router())
 }

@@ -22,11 +22,20 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct MeQuery {
+    include_recent: Option<String>,
     summary_include: Option<String>,
     summary_exclude: Option<String>,
 }
 
 impl MeQuery {
+    fn include_recent(&self) -> ApiResult<bool> {
+        match self.include_recent.as_deref() {
+            None | Some("false") | Some("") => Ok(false),
+            Some("true") => Ok(true),
+            Some(_) => Err(crate::error::ApiError::validation("includeRecent must be true or false")),
+        }
+    }
+
     pub(super) fn filter(&self) -> SummaryFilter {
         SummaryFilter::parse(self.summary_include.as_deref(), self.summary_exclude.as_deref())
     }
@@ -40,7 +49,11 @@ async fn get_me(
 ) -> ApiResult<Json<Me>> {
     let (principal, counts) = state.core.authenticate_with_summary(&token).await?;
     principal.require("me.get")?;
-    Ok(Json(state.core.me_with(&principal.user, counts, &query.filter())))
+    let mut me = state.core.me_with(&principal.user, counts, &query.filter());
+    if query.include_recent()? {
+        state.core.add_recent(&principal.user, &mut me).await?;
+    }
+    Ok(Json(me))
 }
 
 async fn patch_me(
