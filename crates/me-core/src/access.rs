@@ -84,11 +84,9 @@ impl Core {
         let role = self.role_over(user, owner).await?;
         match role {
             Some(role) if role >= need.role() => Ok(role),
-            Some(role) if role >= Role::View => Err(Error::Forbidden(format!(
-                "Your role ({}) may not {} this {what}",
-                role.as_str(),
-                need.verb()
-            ))),
+            Some(role) if role >= Role::View => {
+                Err(Error::Forbidden(format!("Your role ({}) may not {} this {what}", role.as_str(), need.verb())))
+            }
             _ => Err(Error::NotFound(format!("No such {what}"))),
         }
     }
@@ -109,7 +107,13 @@ impl Core {
     }
 
     /// A resource and its (top-level) owner, checked for `need`.
-    pub(crate) async fn resource_for(&self, user: &UserRecord, kind: Kind, id: &str, need: Need) -> Result<(ResourceRecord, Owner)> {
+    pub(crate) async fn resource_for(
+        &self,
+        user: &UserRecord,
+        kind: Kind,
+        id: &str,
+        need: Need,
+    ) -> Result<(ResourceRecord, Owner)> {
         let not_found = || Error::NotFound(format!("No such {}", kind.noun()));
         let resource = self.store.resource(kind, id).await?.ok_or_else(not_found)?;
         let owner = self.owner_of(&resource).await?.ok_or_else(not_found)?;

@@ -50,10 +50,8 @@ impl Core {
     pub async fn patch_org(&self, user: &UserRecord, org_id: &str, body: NamePatch) -> Result<Org> {
         body.validate().map_err(Error::Validation)?;
         self.org_for(user, org_id, Need::Manage).await?;
-        let org = self
-            .store
-            .update_org(org_id, body.name.as_deref(), body.description.as_deref(), self.clock.now())
-            .await?;
+        let org =
+            self.store.update_org(org_id, body.name.as_deref(), body.description.as_deref(), self.clock.now()).await?;
         self.org_view(org).await
     }
 
@@ -169,13 +167,24 @@ impl Core {
     }
 
     /// `POST /me/invites/{inviteId}`: accept, reject or dismiss, once.
-    pub async fn respond_to_invite(&self, user: &UserRecord, invite_id: &str, action: &str) -> Result<OrgInviteResultUser> {
+    pub async fn respond_to_invite(
+        &self,
+        user: &UserRecord,
+        invite_id: &str,
+        action: &str,
+    ) -> Result<OrgInviteResultUser> {
         let answer = match action {
             "accept" => "accepted",
             "reject" => "rejected",
             "dismiss" => "dismissed",
             _ => return Err(Error::validation("action must be accept, reject or dismiss")),
         };
+        // 404 and 410 first: an invitation not addressed to this user is not
+        // revealed, whatever the state of their account.
+        let invite = self.my_invite(user, invite_id).await?;
+        if invite.expired {
+            return Err(Error::Gone("This invitation has expired".into()));
+        }
         if answer == "accepted" && !user.email_verified {
             // Otherwise whoever signs up first with an address could take an
             // invitation meant for its real owner.
@@ -185,7 +194,9 @@ impl Core {
         }
         let outcome = self.store.answer_invite(invite_id, &user.email, answer, &user.id, self.clock.now()).await?;
         match outcome {
-            AnswerOutcome::Answered { org_id } => Ok(OrgInviteResultUser { result: answer.into(), org_id: Some(org_id) }),
+            AnswerOutcome::Answered { org_id } => {
+                Ok(OrgInviteResultUser { result: answer.into(), org_id: Some(org_id) })
+            }
             AnswerOutcome::NotFound => Err(Error::NotFound("No such invitation".into())),
             AnswerOutcome::Expired => Err(Error::Gone("This invitation has expired".into())),
         }

@@ -51,9 +51,16 @@ impl Core {
     }
 
     /// `GET /me/recentItems?itemType=&parentId=`.
-    pub async fn recent_items(&self, user: &UserRecord, item_type: &str, parent_id: Option<&str>) -> Result<RecentItemList> {
+    pub async fn recent_items(
+        &self,
+        user: &UserRecord,
+        item_type: &str,
+        parent_id: Option<&str>,
+    ) -> Result<RecentItemList> {
         if !RECENT_ITEM_TYPES.contains(&item_type) {
-            return Err(Error::validation("itemType must be one of application, device, flow, dashboard, organization"));
+            return Err(Error::validation(
+                "itemType must be one of application, device, flow, dashboard, organization",
+            ));
         }
         if parent_id.is_some_and(|p| !me_wire::id::is_id(p)) {
             return Err(Error::validation("parentId must be a 24-character hexadecimal id"));

@@ -53,7 +53,13 @@ impl Core {
     }
 
     /// `POST /applications/{applicationId}/devices` (and flows, notebooks).
-    pub async fn create_child(&self, user: &UserRecord, kind: Kind, application_id: &str, body: ChildPost) -> Result<Resource> {
+    pub async fn create_child(
+        &self,
+        user: &UserRecord,
+        kind: Kind,
+        application_id: &str,
+        body: ChildPost,
+    ) -> Result<Resource> {
         body.validate().map_err(Error::Validation)?;
         self.resource_for(user, Kind::Application, application_id, Need::Create).await?;
         let now = self.clock.now();
@@ -72,7 +78,12 @@ impl Core {
     }
 
     /// `GET /applications/{applicationId}/devices` (and flows, notebooks).
-    pub async fn list_children(&self, user: &UserRecord, kind: Kind, application_id: &str) -> Result<ItemList<Resource>> {
+    pub async fn list_children(
+        &self,
+        user: &UserRecord,
+        kind: Kind,
+        application_id: &str,
+    ) -> Result<ItemList<Resource>> {
         self.resource_for(user, Kind::Application, application_id, Need::Read).await?;
         let mut items = Vec::new();
         for record in self.store.children_of(kind, application_id).await? {
@@ -82,7 +93,13 @@ impl Core {
     }
 
     /// `GET` one resource. For a child, `application_id` must be its application.
-    pub async fn get_resource(&self, user: &UserRecord, kind: Kind, id: &str, application_id: Option<&str>) -> Result<Resource> {
+    pub async fn get_resource(
+        &self,
+        user: &UserRecord,
+        kind: Kind,
+        id: &str,
+        application_id: Option<&str>,
+    ) -> Result<Resource> {
         let (record, _) = self.child_or_top(user, kind, id, application_id, Need::Read).await?;
         self.resource_view(record).await
     }
@@ -106,7 +123,13 @@ impl Core {
     }
 
     /// `DELETE` one resource (`edit` or more); an application takes what it contains.
-    pub async fn delete_resource(&self, user: &UserRecord, kind: Kind, id: &str, application_id: Option<&str>) -> Result<()> {
+    pub async fn delete_resource(
+        &self,
+        user: &UserRecord,
+        kind: Kind,
+        id: &str,
+        application_id: Option<&str>,
+    ) -> Result<()> {
         self.child_or_top(user, kind, id, application_id, Need::Create).await?;
         Ok(self.store.delete_resource(kind, id).await?)
     }

@@ -374,7 +374,9 @@ pub struct InviteRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnswerOutcome {
     /// The invitation is answered; for an accept, the user is a member.
-    Answered { org_id: String },
+    Answered {
+        org_id: String,
+    },
     NotFound,
     Expired,
 }
@@ -386,7 +388,13 @@ pub trait OrgStore: Send + Sync {
     async fn org(&self, id: &str) -> StoreResult<Option<OrgRecord>>;
     /// The user's organisations and their role in each.
     async fn orgs_of(&self, user_id: &str) -> StoreResult<Vec<(OrgRecord, String)>>;
-    async fn update_org(&self, id: &str, name: Option<&str>, description: Option<&str>, now: DateTime<Utc>) -> StoreResult<OrgRecord>;
+    async fn update_org(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        description: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<OrgRecord>;
     /// Deletes the organisation, its resources, memberships and invitations.
     async fn delete_org(&self, id: &str) -> StoreResult<()>;
     async fn members(&self, org_id: &str) -> StoreResult<Vec<MemberRecord>>;
@@ -429,7 +437,14 @@ pub trait ResourceStore: Send + Sync {
     async fn resources_of(&self, kind: Kind, owners: &[Owner]) -> StoreResult<Vec<ResourceRecord>>;
     /// Devices, flows or notebooks of an application.
     async fn children_of(&self, kind: Kind, application_id: &str) -> StoreResult<Vec<ResourceRecord>>;
-    async fn update_resource(&self, kind: Kind, id: &str, name: Option<&str>, description: Option<&str>, now: DateTime<Utc>) -> StoreResult<ResourceRecord>;
+    async fn update_resource(
+        &self,
+        kind: Kind,
+        id: &str,
+        name: Option<&str>,
+        description: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ResourceRecord>;
     /// Deletes it (an application with what it contains).
     async fn delete_resource(&self, kind: Kind, id: &str) -> StoreResult<()>;
     /// Devices in the applications of `owner`.
@@ -437,13 +452,27 @@ pub trait ResourceStore: Send + Sync {
     /// Moves applications and dashboards to `to`, each only if it still has
     /// the owner given with it. With `all_or_nothing`, a move that no longer
     /// matches undoes them all (`Conflict("transfer")`). Returns how many moved.
-    async fn move_resources(&self, moves: &[(Kind, String, Owner)], to: &Owner, all_or_nothing: bool, now: DateTime<Utc>) -> StoreResult<usize>;
+    async fn move_resources(
+        &self,
+        moves: &[(Kind, String, Owner)],
+        to: &Owner,
+        all_or_nothing: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize>;
 }
 
 #[async_trait]
 pub trait RecentStore: Send + Sync {
     /// Puts the item first in its list, keeping the `keep` newest.
-    async fn touch_recent(&self, user_id: &str, item_type: &str, parent_id: &str, item_id: &str, now: DateTime<Utc>, keep: i64) -> StoreResult<()>;
+    async fn touch_recent(
+        &self,
+        user_id: &str,
+        item_type: &str,
+        parent_id: &str,
+        item_id: &str,
+        now: DateTime<Utc>,
+        keep: i64,
+    ) -> StoreResult<()>;
     /// Item ids, newest first.
     async fn recent(&self, user_id: &str, item_type: &str, parent_id: &str) -> StoreResult<Vec<String>>;
 }

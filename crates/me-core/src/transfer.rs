@@ -19,7 +19,11 @@ impl Core {
         let strict = body.strict.unwrap_or(false);
         let destination = match body.destination_type.as_str() {
             "user" if body.destination_id == user.id => Owner::User(user.id.clone()),
-            "user" => return Err(Error::validation("A transfer can only go to your own sandbox (destinationId: your user id)")),
+            "user" => {
+                return Err(Error::validation(
+                    "A transfer can only go to your own sandbox (destinationId: your user id)",
+                ))
+            }
             _ => Owner::Org(body.destination_id.clone()),
         };
         self.require_over(user, &destination, Need::Manage, "destination").await.map_err(|e| match e {
@@ -48,7 +52,8 @@ impl Core {
             if kind == Kind::Application {
                 let app_devices = self.store.children_of(Kind::Device, &record.id).await?.len() as i64;
                 if devices + app_devices > limit {
-                    refused.push(format!("application {id}: the destination's device limit ({limit}) would be exceeded"));
+                    refused
+                        .push(format!("application {id}: the destination's device limit ({limit}) would be exceeded"));
                     continue;
                 }
                 devices += app_devices;
@@ -61,15 +66,12 @@ impl Core {
         if !refused.is_empty() {
             tracing::info!(user = %user.id, refused = refused.len(), "transfer: some resources stayed where they were");
         }
-        self.store
-            .move_resources(&moves, &destination, strict, self.clock.now())
-            .await
-            .map_err(|e| match e {
-                crate::store::StoreError::Conflict(_) => {
-                    Error::validation("Nothing was moved: a resource changed owner meanwhile; try again")
-                }
-                e => e.into(),
-            })?;
+        self.store.move_resources(&moves, &destination, strict, self.clock.now()).await.map_err(|e| match e {
+            crate::store::StoreError::Conflict(_) => {
+                Error::validation("Nothing was moved: a resource changed owner meanwhile; try again")
+            }
+            e => e.into(),
+        })?;
         Ok(())
     }
 }

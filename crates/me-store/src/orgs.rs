@@ -47,7 +47,11 @@ pub(crate) const SOLE_MEMBER_ORGS: &str = "SELECT m.org_id FROM org_members m WH
 
 /// Deletes organisation `$1`'s resources (devices, flows and notebooks go
 /// with their applications).
-pub(crate) async fn delete_org_resources(tx: &mut Transaction<'_, Any>, owner_ids_sql: &str, bind: &str) -> StoreResult<()> {
+pub(crate) async fn delete_org_resources(
+    tx: &mut Transaction<'_, Any>,
+    owner_ids_sql: &str,
+    bind: &str,
+) -> StoreResult<()> {
     for table in ["applications", "dashboards"] {
         let sql = format!("DELETE FROM {table} WHERE owner_kind = 'org' AND owner_id IN ({owner_ids_sql})");
         sqlx::query(&sql).bind(bind).execute(&mut **tx).await.map_err(other)?;
@@ -109,7 +113,13 @@ impl OrgStore for SqlStore {
         rows.iter().map(|r| Ok((org_from(r)?, r.try_get("role")?))).collect::<Result<_, sqlx::Error>>().map_err(other)
     }
 
-    async fn update_org(&self, id: &str, name: Option<&str>, description: Option<&str>, now: DateTime<Utc>) -> StoreResult<OrgRecord> {
+    async fn update_org(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        description: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<OrgRecord> {
         let done = sqlx::query(
             "UPDATE organizations SET name = COALESCE($2, name), description = COALESCE($3, description), \
              updated_at = $4 WHERE id = $1",
@@ -296,14 +306,13 @@ impl InviteStore for SqlStore {
         .await
         .map_err(other)?;
         let Some(row) = answered else {
-            let expired = sqlx::query(
-                "SELECT 1 AS one FROM org_invites WHERE id = $1 AND email = $2 AND answered_at IS NULL",
-            )
-            .bind(invite_id)
-            .bind(email)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(other)?;
+            let expired =
+                sqlx::query("SELECT 1 AS one FROM org_invites WHERE id = $1 AND email = $2 AND answered_at IS NULL")
+                    .bind(invite_id)
+                    .bind(email)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(other)?;
             return Ok(if expired.is_some() { AnswerOutcome::Expired } else { AnswerOutcome::NotFound });
         };
         let org_id: String = row.try_get("org_id").map_err(other)?;

@@ -56,7 +56,9 @@ impl ResourceStore for SqlStore {
                 ),
                 vec![app.clone()],
             ),
-            (None, None) => return Err(StoreError::Other(anyhow::anyhow!("a resource needs an owner or an application"))),
+            (None, None) => {
+                return Err(StoreError::Other(anyhow::anyhow!("a resource needs an owner or an application")))
+            }
         };
         let mut query = sqlx::query(&sql);
         for value in place {
@@ -87,7 +89,8 @@ impl ResourceStore for SqlStore {
                 columns(kind),
                 kind.table()
             );
-            let rows = sqlx::query(&sql).bind(owner.kind()).bind(owner.id()).fetch_all(&self.pool).await.map_err(other)?;
+            let rows =
+                sqlx::query(&sql).bind(owner.kind()).bind(owner.id()).fetch_all(&self.pool).await.map_err(other)?;
             for r in &rows {
                 out.push(resource_from(kind, r).map_err(other)?);
             }
@@ -96,11 +99,8 @@ impl ResourceStore for SqlStore {
     }
 
     async fn children_of(&self, kind: Kind, application_id: &str) -> StoreResult<Vec<ResourceRecord>> {
-        let sql = format!(
-            "SELECT {} FROM {} WHERE application_id = $1 ORDER BY created_at, id",
-            columns(kind),
-            kind.table()
-        );
+        let sql =
+            format!("SELECT {} FROM {} WHERE application_id = $1 ORDER BY created_at, id", columns(kind), kind.table());
         let rows = sqlx::query(&sql).bind(application_id).fetch_all(&self.pool).await.map_err(other)?;
         rows.iter().map(|r| resource_from(kind, r)).collect::<Result<_, sqlx::Error>>().map_err(other)
     }

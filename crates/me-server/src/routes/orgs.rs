@@ -60,7 +60,11 @@ async fn patch_org(
     Ok(Json(state.core.patch_org(&p.user, &org_id, body).await?))
 }
 
-async fn delete_org(State(state): State<AppState>, Auth(p): Auth, Path(org_id): Path<String>) -> ApiResult<Json<Success>> {
+async fn delete_org(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(org_id): Path<String>,
+) -> ApiResult<Json<Success>> {
     p.require("org.delete")?;
     state.core.delete_org(&p.user, &org_id).await?;
     Ok(Json(Success::TRUE))

@@ -20,10 +20,7 @@ pub fn router() -> Router<AppState> {
         (Kind::Dashboard, "/dashboards", "/dashboards/{id}"),
     ] {
         router = router
-            .route(
-                list,
-                get(move |s, a| list_top(s, a, kind)).post(move |s, a, b| create_top(s, a, b, kind)),
-            )
+            .route(list, get(move |s, a| list_top(s, a, kind)).post(move |s, a, b| create_top(s, a, b, kind)))
             .route(
                 one,
                 get(move |s, a, p| get_top(s, a, p, kind))
@@ -71,7 +68,12 @@ async fn create_top(
     Ok((StatusCode::CREATED, Json(state.core.create_top(&p.user, kind, body).await?)))
 }
 
-async fn get_top(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>, kind: Kind) -> ApiResult<Json<Resource>> {
+async fn get_top(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    kind: Kind,
+) -> ApiResult<Json<Resource>> {
     p.require(&scope(kind, false, "get"))?;
     Ok(Json(state.core.get_resource(&p.user, kind, &id, None).await?))
 }
@@ -87,7 +89,12 @@ async fn patch_top(
     Ok(Json(state.core.patch_resource(&p.user, kind, &id, None, body).await?))
 }
 
-async fn delete_top(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>, kind: Kind) -> ApiResult<Json<Success>> {
+async fn delete_top(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    kind: Kind,
+) -> ApiResult<Json<Success>> {
     p.require(&scope(kind, false, "delete"))?;
     state.core.delete_resource(&p.user, kind, &id, None).await?;
     Ok(Json(Success::TRUE))

@@ -200,6 +200,22 @@ impl TestApp {
         }
     }
 
+    /// POSTs `body` to `path` expecting 201; returns the new id.
+    pub async fn create(&self, token: &str, path: &str, body: Value) -> String {
+        let r = self.call(Method::POST, path, Some(token), Some(body)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "POST {path}: {}", r.body);
+        r.body["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn create_org(&self, token: &str, name: &str) -> String {
+        self.create(token, "/orgs", json!({"name": name})).await
+    }
+
+    /// Marks the user's email verified, as following the mailed link would.
+    pub async fn verify_email_of(&self, user_id: &str) {
+        self.change_user(user_id, UserChanges { email_verified: Some(true), ..Default::default() }).await;
+    }
+
     /// Seeds rows the API cannot make yet.
     pub async fn raw_sql(&self, sql: &str) {
         self.store.execute_raw(sql).await.unwrap();
@@ -229,11 +245,58 @@ pub async fn reply(resp: reqwest::Response) -> Reply {
 
 /// Fails the test unless `body` validates against `spec/<schema>`.
 pub fn assert_schema(schema: &str, body: &Value) {
-    let path = format!("{}/../../spec/{schema}", env!("CARGO_MANIFEST_DIR"));
-    let schema_json: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let validator = jsonschema::options().should_validate_formats(true).build(&schema_json).unwrap();
+    let validator = jsonschema::options().should_validate_formats(true).build(&load_schema(schema)).unwrap();
     let errors: Vec<String> = validator.iter_errors(body).map(|e| format!("{e} at {}", e.instance_path)).collect();
     assert!(errors.is_empty(), "{schema}: {errors:?}\n{body:#}");
+}
+
+/// A schema from `spec/`, with two slips of the published schemas mended so
+/// a strict validator accepts them (see `spec/README.md`).
+pub fn load_schema(schema: &str) -> Value {
+    let path = format!("{}/../../spec/{schema}", env!("CARGO_MANIFEST_DIR"));
+    let mut value: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    mend(&mut value);
+    value
+}
+
+fn mend(node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            // `properties` that is really a whole schema (it has a string
+            // `type`): the item schemas of orgInvites.json and orgInvitesUser.json.
+            let nested = map
+                .get("properties")
+                .and_then(Value::as_object)
+                .filter(|p| p.get("type").is_some_and(Value::is_string))
+                .cloned();
+            if let Some(inner) = nested {
+                map.remove("properties");
+                for (k, v) in inner {
+                    map.insert(k, v);
+                }
+            }
+            // Losant's template placeholders `{{...}}` in patterns are not
+            // valid ECMA regex quantifiers; match them literally.
+            if let Some(Value::String(p)) = map.get_mut("pattern") {
+                *p = p.replace("{{", "\\{\\{").replace("}}", "\\}\\}");
+            }
+            map.values_mut().for_each(mend);
+        }
+        Value::Array(items) => items.iter_mut().for_each(mend),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_spec_schema_compiles_once_mended() {
+    let dir = format!("{}/../../spec", env!("CARGO_MANIFEST_DIR"));
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.ends_with(".json") {
+            let built = jsonschema::options().should_validate_formats(true).build(&load_schema(&name));
+            assert!(built.is_ok(), "{name}: {:?}", built.err());
+        }
+    }
 }
 
 /// Asserts a status and an error type.

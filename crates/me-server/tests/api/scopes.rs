@@ -44,6 +44,34 @@ fn routes() -> Vec<Route> {
         // Nothing answers at the test app's GitHub address.
         route(Method::PATCH, "/me/connectGithub", "me.connectGithub", Some(json!({"accessToken": "gh"})), 503),
         route(Method::PATCH, "/me/disconnectGithub", "me.disconnectGithub", None, 200),
+        route(Method::GET, "/me/invites", "me.invites", None, 200),
+        route(Method::GET, "/me/invites/000000000000000000000000", "me.invite", None, 404),
+        route(
+            Method::POST,
+            "/me/invites/000000000000000000000000",
+            "me.respondToInvite",
+            Some(json!({"action": "reject"})),
+            404,
+        ),
+        route(
+            Method::POST,
+            "/me/recentItems",
+            "me.addRecentItem",
+            Some(json!({"itemType": "application", "itemId": "000000000000000000000000"})),
+            404,
+        ),
+        Route {
+            read_only: true,
+            ..route(Method::GET, "/me/recentItems?itemType=application", "me.fetchRecentItems", None, 200)
+        },
+        // Admitted, then refused: only the caller's own sandbox is a user destination.
+        route(
+            Method::PATCH,
+            "/me/transferResources",
+            "me.transferResources",
+            Some(json!({"destinationId": "000000000000000000000000", "destinationType": "user"})),
+            400,
+        ),
     ]
 }
 

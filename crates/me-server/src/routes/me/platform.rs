@@ -25,7 +25,11 @@ async fn invites(State(state): State<AppState>, Auth(p): Auth) -> ApiResult<Json
     Ok(Json(state.core.my_invites(&p.user).await?))
 }
 
-async fn invite(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<Json<OrgInviteUser>> {
+async fn invite(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OrgInviteUser>> {
     p.require("me.invite")?;
     Ok(Json(state.core.my_invite(&p.user, &id).await?))
 }
