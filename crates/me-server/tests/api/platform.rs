@@ -205,7 +205,8 @@ async fn platform_routes_need_their_scopes() {
     let a = app.create(&ada, "/applications", json!({"name": "Mill"})).await;
     let org = app.create_org(&ada, "Engines").await;
     let zero = chrono::Duration::zero();
-    let cases: Vec<(&[&str], Method, String, Option<Value>, u16)> = vec![
+    type Case = (&'static [&'static str], Method, String, Option<Value>, u16);
+    let cases: Vec<Case> = vec![
         (&["me.*"], Method::GET, "/applications".into(), None, 403),
         (&["applications.get"], Method::GET, "/applications".into(), None, 200),
         (&["all.User.read"], Method::GET, format!("/applications/{a}"), None, 200),
