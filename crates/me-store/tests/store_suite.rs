@@ -343,3 +343,172 @@ mod identity {
         .await;
     }
 }
+
+mod platform {
+    use super::*;
+    use me_core::store::{
+        AnswerOutcome, InviteRecord, InviteStore, Kind, NewMail, OrgRecord, OrgStore, Owner, RecentStore,
+        ResourceRecord, ResourceStore,
+    };
+
+    const ORG: &str = "cccccccccccccccccccccccc";
+
+    fn org() -> OrgRecord {
+        OrgRecord {
+            id: ORG.into(),
+            name: "Engines".into(),
+            description: String::new(),
+            icon_color: None,
+            created_at: t0(),
+            updated_at: t0(),
+        }
+    }
+
+    fn invite(id: &str, email: &str) -> InviteRecord {
+        InviteRecord {
+            id: id.into(),
+            org_id: ORG.into(),
+            org_name: "Engines".into(),
+            email: email.into(),
+            role: "edit".into(),
+            invited_by_name: Some("Ada".into()),
+            invited_by_email: Some("ada@example.com".into()),
+            created_at: t0(),
+            expires_at: t0() + Duration::days(7),
+        }
+    }
+
+    fn mail(id: &str) -> NewMail {
+        NewMail {
+            id: id.into(),
+            recipient: "bob@example.com".into(),
+            subject: "s".into(),
+            body: "b".into(),
+            created_at: t0(),
+        }
+    }
+
+    fn app(id: &str, owner: Owner) -> ResourceRecord {
+        ResourceRecord {
+            id: id.into(),
+            kind: Kind::Application,
+            owner: Some(owner),
+            application_id: None,
+            name: format!("app {id}"),
+            description: String::new(),
+            created_at: t0(),
+            updated_at: t0(),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_invitation_is_answered_once_and_keeps_an_admin() {
+        on_every_backend(|s| async move {
+            s.insert_user(&new_user(A, "ada@example.com")).await.unwrap();
+            s.insert_user(&new_user(B, "bob@example.com")).await.unwrap();
+            s.create_org(&org(), A).await.unwrap();
+            s.create_invite(&invite("i1", "bob@example.com"), &mail("m1"), t0()).await.unwrap();
+            let dup = s.create_invite(&invite("i2", "bob@example.com"), &mail("m2"), t0()).await.unwrap_err();
+            assert!(matches!(dup, StoreError::Conflict(_)), "{dup:?}");
+            assert_eq!(s.invites_for("bob@example.com").await.unwrap().len(), 1);
+            let now = t0() + Duration::hours(1);
+            let first = s.answer_invite("i1", "bob@example.com", "accepted", B, now).await.unwrap();
+            assert_eq!(first, AnswerOutcome::Answered { org_id: ORG.into() });
+            assert_eq!(
+                s.answer_invite("i1", "bob@example.com", "accepted", B, now).await.unwrap(),
+                AnswerOutcome::NotFound
+            );
+            assert_eq!(s.role_of(ORG, B).await.unwrap().as_deref(), Some("edit"));
+            assert!(s.invites_for("bob@example.com").await.unwrap().is_empty());
+
+            // The last admin cannot be demoted or removed; a second one frees her.
+            assert!(matches!(s.set_member_role(ORG, A, "view").await, Err(StoreError::Conflict(_))));
+            assert!(matches!(s.remove_member(ORG, A).await, Err(StoreError::Conflict(_))));
+            assert_eq!(s.role_of(ORG, A).await.unwrap().as_deref(), Some("admin"), "nothing changed");
+            assert_eq!(s.sole_admin_orgs_with_others(A).await.unwrap().len(), 1);
+            s.set_member_role(ORG, B, "admin").await.unwrap();
+            assert!(s.sole_admin_orgs_with_others(A).await.unwrap().is_empty());
+            s.remove_member(ORG, A).await.unwrap();
+            assert!(matches!(s.remove_member(ORG, A).await, Err(StoreError::NotFound)));
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn an_expired_invitation_is_not_answered() {
+        on_every_backend(|s| async move {
+            s.insert_user(&new_user(A, "ada@example.com")).await.unwrap();
+            s.insert_user(&new_user(B, "bob@example.com")).await.unwrap();
+            s.create_org(&org(), A).await.unwrap();
+            s.create_invite(&invite("i1", "bob@example.com"), &mail("m1"), t0()).await.unwrap();
+            let late = t0() + Duration::days(8);
+            assert_eq!(
+                s.answer_invite("i1", "bob@example.com", "accepted", B, late).await.unwrap(),
+                AnswerOutcome::Expired
+            );
+            assert_eq!(
+                s.answer_invite("i1", "eve@example.com", "accepted", B, t0()).await.unwrap(),
+                AnswerOutcome::NotFound
+            );
+            assert_eq!(s.role_of(ORG, B).await.unwrap(), None);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_strict_move_that_no_longer_matches_moves_nothing() {
+        on_every_backend(|s| async move {
+            s.insert_user(&new_user(A, "ada@example.com")).await.unwrap();
+            s.create_org(&org(), A).await.unwrap();
+            let me = Owner::User(A.into());
+            s.insert_resource(&app("a1", me.clone())).await.unwrap();
+            s.insert_resource(&app("a2", me.clone())).await.unwrap();
+            let to = Owner::Org(ORG.into());
+            let stale =
+                [(Kind::Application, "a1".to_owned(), me.clone()), (Kind::Application, "a2".to_owned(), to.clone())];
+            let e = s.move_resources(&stale, &to, true, t0()).await.unwrap_err();
+            assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+            assert_eq!(
+                s.resource(Kind::Application, "a1").await.unwrap().unwrap().owner,
+                Some(me.clone()),
+                "rolled back"
+            );
+            assert_eq!(s.move_resources(&stale, &to, false, t0()).await.unwrap(), 1);
+            assert_eq!(s.resource(Kind::Application, "a1").await.unwrap().unwrap().owner, Some(to.clone()));
+            assert_eq!(s.resources_of(Kind::Application, &[to]).await.unwrap().len(), 1);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn recent_items_keep_the_newest_ten_once_each() {
+        on_every_backend(|s| async move {
+            s.insert_user(&new_user(A, "ada@example.com")).await.unwrap();
+            for i in 0..12 {
+                s.touch_recent(A, "application", "", &format!("item{i}"), t0(), 10).await.unwrap();
+            }
+            s.touch_recent(A, "application", "", "item5", t0(), 10).await.unwrap();
+            let got = s.recent(A, "application", "").await.unwrap();
+            assert_eq!(got.len(), 10);
+            assert_eq!(got[0], "item5");
+            assert_eq!(got[1], "item11");
+            assert!(!got.contains(&"item0".to_owned()) && !got.contains(&"item1".to_owned()));
+            assert!(s.recent(A, "dashboard", "").await.unwrap().is_empty());
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn deleting_a_user_takes_organisations_they_were_alone_in() {
+        on_every_backend(|s| async move {
+            s.insert_user(&new_user(A, "ada@example.com")).await.unwrap();
+            s.create_org(&org(), A).await.unwrap();
+            s.insert_resource(&app("a1", Owner::Org(ORG.into()))).await.unwrap();
+            s.create_invite(&invite("i1", "ada@example.com"), &mail("m1"), t0()).await.unwrap();
+            s.delete_user(A).await.unwrap();
+            assert!(s.org(ORG).await.unwrap().is_none());
+            assert!(s.resource(Kind::Application, "a1").await.unwrap().is_none());
+        })
+        .await;
+    }
+}

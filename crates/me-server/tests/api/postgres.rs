@@ -114,3 +114,61 @@ async fn every_action_works_on_postgres() {
     assert_error(&app.get("/me", &token).await, 401, "Unauthorized");
     app.drop_schema().await;
 }
+
+#[tokio::test]
+async fn platform_actions_work_on_postgres() {
+    let Some(base) = me_store::testing::postgres_url() else {
+        eprintln!("ME_TEST_POSTGRES_URL not set: skipping the PostgreSQL run");
+        return;
+    };
+    let app = TestApp::spawn_opts(TestOptions { postgres: Some(base), ..TestOptions::default() }).await;
+    let (ada_id, ada) = app.sign_up("ada@example.com").await;
+    let (bob_id, bob) = app.sign_up("bob@example.com").await;
+    app.verify_email_of(&bob_id).await;
+
+    let org = app.create_org(&ada, "Engines").await;
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/orgs/{org}/invites"),
+            Some(&ada),
+            Some(json!({"email": "bob@example.com", "role": "view"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let invite = r.body[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.get("/me/invites", &bob).await.body[0]["orgName"], "Engines");
+    let path = format!("/me/invites/{invite}");
+    let accept = || app.call(Method::POST, &path, Some(&bob), Some(json!({"action": "accept"})));
+    let (a, b) = tokio::join!(accept(), accept());
+    let mut statuses = [a.status.as_u16(), b.status.as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 404], "{} / {}", a.body, b.body);
+    assert_eq!(app.get(&format!("/orgs/{org}"), &ada).await.body["members"].as_array().unwrap().len(), 2);
+
+    let mill = app.create(&ada, "/applications", json!({"name": "Mill"})).await;
+    app.create(&ada, &format!("/applications/{mill}/devices"), json!({"name": "Gear"})).await;
+    let r = app
+        .call(Method::POST, "/me/recentItems", Some(&ada), Some(json!({"itemType": "application", "itemId": mill})))
+        .await;
+    assert_eq!(r.body["items"][0]["name"], "Mill");
+
+    let strict = json!({"destinationId": org, "destinationType": "organization", "applicationIds": [mill, "000000000000000000000000"], "strict": true});
+    assert_error(&app.call(Method::PATCH, "/me/transferResources", Some(&ada), Some(strict)).await, 400, "Validation");
+    assert_eq!(app.get(&format!("/applications/{mill}"), &ada).await.body["ownerId"], ada_id.as_str());
+    let loose = json!({"destinationId": org, "destinationType": "organization", "applicationIds": [mill, "000000000000000000000000"]});
+    assert_eq!(app.call(Method::PATCH, "/me/transferResources", Some(&ada), Some(loose)).await.status, 200);
+    assert_eq!(
+        app.get(&format!("/applications/{mill}"), &bob).await.body["ownerId"],
+        org.as_str(),
+        "bob sees it as a viewer"
+    );
+    assert_eq!(
+        app.call(Method::PATCH, &format!("/applications/{mill}"), Some(&bob), Some(json!({"name": "x"}))).await.status,
+        403
+    );
+
+    let delete = json!({"email": "ada@example.com", "password": PASSWORD});
+    assert_error(&app.call(Method::POST, "/me/delete", Some(&ada), Some(delete)).await, 400, "Validation");
+    app.drop_schema().await;
+}
