@@ -225,21 +225,12 @@ impl OrgStore for SqlStore {
 impl InviteStore for SqlStore {
     async fn create_invite(&self, i: &InviteRecord, mail: &NewMail, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(other)?;
-        let pending = sqlx::query(
-            "SELECT 1 AS one FROM org_invites WHERE org_id = $1 AND email = $2 AND answered_at IS NULL AND expires_at > $3",
-        )
-        .bind(&i.org_id)
-        .bind(&i.email)
-        .bind(ms(now))
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(other)?;
-        if pending.is_some() {
-            return Err(StoreError::Conflict("invitation".into()));
-        }
-        sqlx::query(
+        // One statement that writes first: on SQLite a transaction that read
+        // before writing could not wait for a concurrent writer.
+        let inserted = sqlx::query(
             "INSERT INTO org_invites (id, org_id, email, role, invited_by_name, invited_by_email, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM org_invites \
+               WHERE org_id = $2 AND email = $3 AND answered_at IS NULL AND expires_at > $9)",
         )
         .bind(&i.id)
         .bind(&i.org_id)
@@ -249,9 +240,13 @@ impl InviteStore for SqlStore {
         .bind(&i.invited_by_email)
         .bind(ms(i.created_at))
         .bind(ms(i.expires_at))
+        .bind(ms(now))
         .execute(&mut *tx)
         .await
         .map_err(other)?;
+        if inserted.rows_affected() == 0 {
+            return Err(StoreError::Conflict("invitation".into()));
+        }
         insert_mail(&mut tx, mail).await?;
         tx.commit().await.map_err(other)
     }
