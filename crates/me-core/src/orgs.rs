@@ -58,7 +58,7 @@ impl Core {
     /// `DELETE /orgs/{orgId}` (admins): with everything it owns.
     pub async fn delete_org(&self, user: &UserRecord, org_id: &str) -> Result<()> {
         self.org_for(user, org_id, Need::Manage).await?;
-        Ok(self.store.delete_org(org_id).await?)
+        Ok(self.store.delete_org(org_id, self.clock.now()).await?)
     }
 
     /// `PATCH /orgs/{orgId}/member` (admins): change a member's role.

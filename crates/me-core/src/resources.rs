@@ -131,7 +131,7 @@ impl Core {
         application_id: Option<&str>,
     ) -> Result<()> {
         self.child_or_top(user, kind, id, application_id, Need::Create).await?;
-        Ok(self.store.delete_resource(kind, id).await?)
+        Ok(self.store.delete_resource(kind, id, self.clock.now()).await?)
     }
 
     async fn child_or_top(

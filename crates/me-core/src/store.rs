@@ -240,6 +240,7 @@ pub trait Store:
     + InviteStore
     + ResourceStore
     + RecentStore
+    + UsageStore
 {
     /// `sqlite` or `postgres`, for logs and health.
     fn backend(&self) -> &'static str;
@@ -396,7 +397,7 @@ pub trait OrgStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<OrgRecord>;
     /// Deletes the organisation, its resources, memberships and invitations.
-    async fn delete_org(&self, id: &str) -> StoreResult<()>;
+    async fn delete_org(&self, id: &str, now: DateTime<Utc>) -> StoreResult<()>;
     async fn members(&self, org_id: &str) -> StoreResult<Vec<MemberRecord>>;
     async fn role_of(&self, org_id: &str, user_id: &str) -> StoreResult<Option<String>>;
     /// `NotFound` when not a member; `Conflict("last admin")` when the change
@@ -431,6 +432,7 @@ pub trait InviteStore: Send + Sync {
 
 #[async_trait]
 pub trait ResourceStore: Send + Sync {
+    /// A new device is counted as created on the day it was made.
     async fn insert_resource(&self, r: &ResourceRecord) -> StoreResult<()>;
     async fn resource(&self, kind: Kind, id: &str) -> StoreResult<Option<ResourceRecord>>;
     /// Top-level resources of these owners.
@@ -445,8 +447,9 @@ pub trait ResourceStore: Send + Sync {
         description: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<ResourceRecord>;
-    /// Deletes it (an application with what it contains).
-    async fn delete_resource(&self, kind: Kind, id: &str) -> StoreResult<()>;
+    /// Deletes it (an application with what it contains). Devices that go
+    /// are counted as deleted on the day of `now`.
+    async fn delete_resource(&self, kind: Kind, id: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Devices in the applications of `owner`.
     async fn device_count(&self, owner: &Owner) -> StoreResult<i64>;
     /// Moves applications and dashboards to `to`, each only if it still has
@@ -475,4 +478,84 @@ pub trait RecentStore: Send + Sync {
     ) -> StoreResult<()>;
     /// Item ids, newest first.
     async fn recent(&self, user_id: &str, item_type: &str, parent_id: &str) -> StoreResult<Vec<String>>;
+}
+
+/// Payloads to add to one (owner, application, type, source, billable, hour).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayloadCount {
+    pub owner: Owner,
+    pub application_id: String,
+    pub kind: String,
+    pub source: String,
+    pub billable: bool,
+    /// The start of the UTC hour.
+    pub hour: DateTime<Utc>,
+    pub count: i64,
+    pub bytes: i64,
+}
+
+/// Notebook minutes to add to one (owner, application, day).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotebookCount {
+    pub owner: Owner,
+    pub application_id: String,
+    /// The start of the UTC day.
+    pub day: DateTime<Utc>,
+    pub minutes: i64,
+    pub completed: i64,
+    pub canceled: i64,
+    pub errored: i64,
+    pub timeout: i64,
+}
+
+/// Devices of one day: created, deleted, and the net moved in by transfers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeviceDay {
+    pub created: i64,
+    pub deleted: i64,
+    pub moved: i64,
+}
+
+/// Payload counts and bytes of one bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    pub count: i64,
+    pub bytes: i64,
+}
+
+#[async_trait]
+pub trait UsageStore: Send + Sync {
+    /// Adds the counts in one transaction. With an idempotency key already
+    /// recorded after `keep_since`, adds nothing and answers false.
+    async fn record_payloads(
+        &self,
+        counts: &[PayloadCount],
+        idempotency_key: Option<&str>,
+        now: DateTime<Utc>,
+        keep_since: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    async fn record_notebooks(
+        &self,
+        counts: &[NotebookCount],
+        idempotency_key: Option<&str>,
+        now: DateTime<Utc>,
+        keep_since: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// The current owners of these applications (unknown ones are absent).
+    async fn application_owners(&self, ids: &[String]) -> StoreResult<std::collections::HashMap<String, Owner>>;
+    /// Per (type, source): payloads in hours `[from, to)` (both on hour edges),
+    /// billable and not.
+    async fn payload_totals(&self, owner: &Owner, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<(String, String, i64)>>;
+    /// Per bucket start: payloads in `[from, to)`, hourly or daily buckets.
+    async fn payload_series(
+        &self,
+        owner: &Owner,
+        daily: bool,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        include_non_billable: bool,
+    ) -> StoreResult<Vec<(DateTime<Utc>, Tally)>>;
+    /// Net devices before `from`, and per day in `[from, to)`.
+    async fn device_days(&self, owner: &Owner, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<(i64, Vec<(DateTime<Utc>, DeviceDay)>)>;
+    async fn notebook_days(&self, owner: &Owner, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<NotebookCount>>;
 }

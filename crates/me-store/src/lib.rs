@@ -9,6 +9,7 @@ mod identity;
 mod orgs;
 mod outbox;
 mod resources;
+mod usage;
 mod rows;
 pub mod testing;
 

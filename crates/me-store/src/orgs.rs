@@ -3,6 +3,7 @@
 use crate::connect::SqlStore;
 use crate::outbox::insert_mail;
 use crate::rows::{ms, other, time};
+use crate::usage::{record_devices, DeviceColumn, DEVICES_OF_APP};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use me_core::store::{
@@ -137,8 +138,10 @@ impl OrgStore for SqlStore {
         self.org(id).await?.ok_or(StoreError::NotFound)
     }
 
-    async fn delete_org(&self, id: &str) -> StoreResult<()> {
+    async fn delete_org(&self, id: &str, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(other)?;
+        record_devices(&mut tx, DeviceColumn::Deleted, DEVICES_OF_APP, "a.owner_kind = 'org' AND a.owner_id = $1", id, now)
+            .await?;
         delete_org_resources(&mut tx, "$1", id).await?;
         sqlx::query("DELETE FROM organizations WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(other)?;
         tx.commit().await.map_err(other)

@@ -2,6 +2,7 @@
 
 use crate::connect::SqlStore;
 use crate::rows::{ms, other, time};
+use crate::usage::{record_devices, record_devices_moved_out, DeviceColumn, DEVICES_OF_APP};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use me_core::store::{Kind, Owner, RecentStore, ResourceRecord, ResourceStore, StoreError, StoreResult};
@@ -60,6 +61,7 @@ impl ResourceStore for SqlStore {
                 return Err(StoreError::Other(anyhow::anyhow!("a resource needs an owner or an application")))
             }
         };
+        let mut tx = self.pool.begin().await.map_err(other)?;
         let mut query = sqlx::query(&sql);
         for value in place {
             query = query.bind(value);
@@ -69,10 +71,13 @@ impl ResourceStore for SqlStore {
             .bind(&r.name)
             .bind(&r.description)
             .bind(ms(r.created_at))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(other)?;
-        Ok(())
+        if let (Kind::Device, Some(app)) = (r.kind, &r.application_id) {
+            record_devices(&mut tx, DeviceColumn::Created, "1", "a.id = $1", app, r.created_at).await?;
+        }
+        tx.commit().await.map_err(other)
     }
 
     async fn resource(&self, kind: Kind, id: &str) -> StoreResult<Option<ResourceRecord>> {
@@ -130,13 +135,26 @@ impl ResourceStore for SqlStore {
         row.map(|r| resource_from(kind, &r)).transpose().map_err(other)?.ok_or(StoreError::NotFound)
     }
 
-    async fn delete_resource(&self, kind: Kind, id: &str) -> StoreResult<()> {
+    async fn delete_resource(&self, kind: Kind, id: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        // Count the devices that go before they are gone.
+        match kind {
+            Kind::Device => {
+                let filter = "a.id = (SELECT application_id FROM devices WHERE id = $1)";
+                record_devices(&mut tx, DeviceColumn::Deleted, "1", filter, id, now).await?;
+            }
+            Kind::Application => {
+                let filter = "a.id = $1 AND EXISTS (SELECT 1 FROM devices d WHERE d.application_id = a.id)";
+                record_devices(&mut tx, DeviceColumn::Deleted, DEVICES_OF_APP, filter, id, now).await?;
+            }
+            _ => {}
+        }
         let sql = format!("DELETE FROM {} WHERE id = $1", kind.table());
-        let done = sqlx::query(&sql).bind(id).execute(&self.pool).await.map_err(other)?;
+        let done = sqlx::query(&sql).bind(id).execute(&mut *tx).await.map_err(other)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        tx.commit().await.map_err(other)
     }
 
     async fn device_count(&self, owner: &Owner) -> StoreResult<i64> {
@@ -179,6 +197,12 @@ impl ResourceStore for SqlStore {
                 .map_err(other)?;
             if done.rows_affected() == 1 {
                 moved += 1;
+                // Its devices leave the old owner's total today and join the new one's.
+                if *kind == Kind::Application {
+                    record_devices_moved_out(&mut tx, from, id, now).await?;
+                    let has_devices = "a.id = $1 AND EXISTS (SELECT 1 FROM devices d WHERE d.application_id = a.id)";
+                    record_devices(&mut tx, DeviceColumn::MovedIn, DEVICES_OF_APP, has_devices, id, now).await?;
+                }
             } else if all_or_nothing {
                 // Dropping the transaction rolls back what moved so far.
                 return Err(StoreError::Conflict("transfer".into()));
@@ -244,3 +268,4 @@ impl RecentStore for SqlStore {
         rows.iter().map(|r| r.try_get("item_id")).collect::<Result<_, sqlx::Error>>().map_err(other)
     }
 }
+
