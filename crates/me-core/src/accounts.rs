@@ -142,6 +142,9 @@ impl Core {
 
     fn verify_token(&self, token: &str) -> Result<Claims> {
         let claims = self.tokens.verify(token, self.clock.now())?;
+        if claims.kind == "service" {
+            return Err(Error::Forbidden("Service tokens cannot call user routes".into()));
+        }
         if claims.kind != "user" {
             return Err(Error::Unauthorized("Invalid token".into()));
         }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod github;
 pub mod id;
 pub mod me;
+pub mod metering;
 pub mod orgs;
 pub mod outbox;
 pub mod password;
@@ -26,6 +27,7 @@ pub mod throttle;
 pub mod token;
 pub mod totp;
 pub mod transfer;
+pub mod usage;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
@@ -50,6 +52,8 @@ pub struct Core {
     pub github: Arc<dyn github::GithubApi>,
     /// Wakes the outbox sender when a message is queued.
     pub outbox_signal: Arc<Notify>,
+    /// The group commit of device state counts.
+    pub state_writer: Arc<metering::StateWriter>,
 }
 
 /// The keys a server holds outside its database.
@@ -80,6 +84,7 @@ impl Core {
             secrets: Arc::new(secrets),
             github,
             outbox_signal: Arc::new(Notify::new()),
+            state_writer: Arc::new(metering::StateWriter::default()),
         })
     }
 }

@@ -47,6 +47,7 @@ impl Core {
             flow_count: Some(counts.flows),
             notebook_count: Some(counts.notebooks),
             org_count: Some(counts.organizations),
+            payload_count: None,
         };
         summary.retain(|f| filter.keeps(f));
         let (period_start, period_end) = month_of(self.clock.now());
@@ -80,6 +81,19 @@ impl Core {
             current_period_end: period_end,
             sso_linked: Some(false),
         }
+    }
+
+    /// What a profile shows beyond its row and counts: the current period's
+    /// payloads when `summaryInclude` names `payloadCount` (they are costly,
+    /// so only on request), and the recent items with `includeRecent`.
+    pub async fn complete_me(&self, user: &UserRecord, me: &mut Me, filter: &SummaryFilter, include_recent: bool) -> Result<()> {
+        if filter.include.as_ref().is_some_and(|l| l.iter().any(|f| f == "payloadCount")) && filter.keeps("payloadCount") {
+            me.summary.payload_count = Some(self.payload_summary(user).await?);
+        }
+        if include_recent {
+            self.add_recent(user, me).await?;
+        }
+        Ok(())
     }
 
     /// `?includeRecent=true`: the recent applications, dashboards and organisations.

@@ -17,7 +17,7 @@ use tower_http::trace::TraceLayer;
 
 /// Bodies over this many bytes are refused with 413.
 pub const BODY_LIMIT: usize = 256 * 1024;
-pub const TOO_LARGE: &str = "The request body is larger than 256 KiB";
+pub const TOO_LARGE: &str = "The request body is too large (256 KiB at most; 4 MiB for metering batches)";
 
 pub fn router(state: AppState, request_timeout: Duration) -> Router {
     Router::new()
@@ -27,6 +27,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(routes::me::router())
         .merge(routes::orgs::router())
         .merge(routes::resources::router())
+        .merge(routes::metering::router())
         .fallback(|| async { error_response(ErrorType::NotFound, "No such route") })
         .method_not_allowed_fallback(|| async {
             error_response(ErrorType::MethodNotAllowed, "This method is not allowed on this route")

@@ -28,6 +28,24 @@ enum Command {
         #[command(subcommand)]
         command: UsersCommand,
     },
+    /// Service tokens for the platform's other parts.
+    Tokens {
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokensCommand {
+    /// Mint a service token and print it.
+    Create {
+        /// A scope the token holds (repeat for more); `metering.write` for the metering API.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        /// Lifetime in seconds [default: one year].
+        #[arg(long, default_value_t = 365 * 24 * 3600)]
+        ttl: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -59,6 +77,7 @@ fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve::run(cli.config).await,
             Command::Users { command } => users(cli.config, command).await,
+            Command::Tokens { command } => tokens(cli.config, command).await,
         }
     });
     match result {
@@ -88,6 +107,22 @@ async fn users(config: Config, command: UsersCommand) -> anyhow::Result<()> {
             let user = core.create_account(account).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             let me = core.me(&user, &SummaryFilter::default()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", serde_json::to_string_pretty(&me)?);
+            Ok(())
+        }
+    }
+}
+
+async fn tokens(config: Config, command: TokensCommand) -> anyhow::Result<()> {
+    match command {
+        TokensCommand::Create { scopes, ttl } => {
+            if let Some(bad) = scopes.iter().find(|s| s.as_str() != me_core::metering::METERING_SCOPE) {
+                anyhow::bail!("unknown service scope `{bad}`: service tokens hold {}", me_core::metering::METERING_SCOPE);
+            }
+            if ttl == 0 {
+                anyhow::bail!("--ttl must be at least 1 second");
+            }
+            let core = serve::build_core(&config, Arc::new(SystemClock)).await?;
+            println!("{}", core.issue_service_token(&scopes, ttl).map_err(|e| anyhow::anyhow!("{e}"))?);
             Ok(())
         }
     }

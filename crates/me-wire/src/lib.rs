@@ -11,6 +11,7 @@ pub mod me;
 pub mod platform;
 pub mod secret;
 pub mod time;
+pub mod usage;
 pub mod validate;
 
 pub use auth::{AuthedUser, UserCredentials, UserPost};

@@ -121,6 +121,9 @@ pub struct Summary {
     pub notebook_count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_count: Option<i64>,
+    /// Payloads of the current period; only with `summaryInclude=payloadCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload_count: Option<crate::usage::PayloadStats>,
 }
 
 impl Summary {

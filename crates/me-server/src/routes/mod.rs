@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod health;
 pub mod me;
+pub mod metering;
 pub mod orgs;
 pub mod resources;
 pub mod users;

@@ -3,10 +3,11 @@
 mod identity;
 mod platform;
 mod profile;
+mod usage;
 
 use crate::state::AppState;
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(profile::router()).merge(identity::router()).merge(platform::router())
+    Router::new().merge(profile::router()).merge(identity::router()).merge(platform::router()).merge(usage::router())
 }

@@ -49,10 +49,9 @@ async fn get_me(
 ) -> ApiResult<Json<Me>> {
     let (principal, counts) = state.core.authenticate_with_summary(&token).await?;
     principal.require("me.get")?;
-    let mut me = state.core.me_with(&principal.user, counts, &query.filter());
-    if query.include_recent()? {
-        state.core.add_recent(&principal.user, &mut me).await?;
-    }
+    let filter = query.filter();
+    let mut me = state.core.me_with(&principal.user, counts, &filter);
+    state.core.complete_me(&principal.user, &mut me, &filter, query.include_recent()?).await?;
     Ok(Json(me))
 }
 
@@ -64,7 +63,10 @@ async fn patch_me(
 ) -> ApiResult<Json<Me>> {
     principal.require("me.patch")?;
     let user = state.core.patch_me(&principal.user, body).await?;
-    Ok(Json(state.core.me(&user, &query.filter()).await?))
+    let filter = query.filter();
+    let mut me = state.core.me(&user, &filter).await?;
+    state.core.complete_me(&user, &mut me, &filter, false).await?;
+    Ok(Json(me))
 }
 
 async fn change_password(
