@@ -86,8 +86,16 @@ impl Core {
     /// What a profile shows beyond its row and counts: the current period's
     /// payloads when `summaryInclude` names `payloadCount` (they are costly,
     /// so only on request), and the recent items with `includeRecent`.
-    pub async fn complete_me(&self, user: &UserRecord, me: &mut Me, filter: &SummaryFilter, include_recent: bool) -> Result<()> {
-        if filter.include.as_ref().is_some_and(|l| l.iter().any(|f| f == "payloadCount")) && filter.keeps("payloadCount") {
+    pub async fn complete_me(
+        &self,
+        user: &UserRecord,
+        me: &mut Me,
+        filter: &SummaryFilter,
+        include_recent: bool,
+    ) -> Result<()> {
+        if filter.include.as_ref().is_some_and(|l| l.iter().any(|f| f == "payloadCount"))
+            && filter.keeps("payloadCount")
+        {
             me.summary.payload_count = Some(self.payload_summary(user).await?);
         }
         if include_recent {

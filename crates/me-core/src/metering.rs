@@ -35,7 +35,9 @@ fn event_time(index: usize, value: &Value, now: DateTime<Utc>) -> Result<DateTim
     let bad = |why: &str| Error::validation(format!("events[{index}]: {why}"));
     let t = match value {
         Value::Number(n) => n.as_i64().and_then(DateTime::from_timestamp_millis),
-        Value::String(s) => me_wire::time::parse(s).or_else(|| s.parse::<i64>().ok().and_then(DateTime::from_timestamp_millis)),
+        Value::String(s) => {
+            me_wire::time::parse(s).or_else(|| s.parse::<i64>().ok().and_then(DateTime::from_timestamp_millis))
+        }
         _ => None,
     }
     .ok_or_else(|| bad("time must be ms since the epoch or an ISO 8601 time"))?;
@@ -74,7 +76,9 @@ impl Core {
         let owners = self.store.application_owners(&ids).await?;
         let mut counts = Vec::with_capacity(batch.events.len());
         for (i, e) in batch.events.iter().enumerate() {
-            let owner = owners.get(&e.application_id).ok_or_else(|| Error::validation(format!("events[{i}]: unknown application")))?;
+            let owner = owners
+                .get(&e.application_id)
+                .ok_or_else(|| Error::validation(format!("events[{i}]: unknown application")))?;
             if !PAYLOAD_TYPES.contains(&e.kind.as_str()) {
                 return Err(Error::validation(format!("events[{i}]: type `{}` is not a payload type", e.kind)));
             }
@@ -109,7 +113,9 @@ impl Core {
         let owners = self.store.application_owners(&ids).await?;
         let mut counts = Vec::with_capacity(batch.events.len());
         for (i, e) in batch.events.iter().enumerate() {
-            let owner = owners.get(&e.application_id).ok_or_else(|| Error::validation(format!("events[{i}]: unknown application")))?;
+            let owner = owners
+                .get(&e.application_id)
+                .ok_or_else(|| Error::validation(format!("events[{i}]: unknown application")))?;
             if !me_wire::id::is_id(&e.notebook_id) {
                 return Err(Error::validation(format!("events[{i}]: notebookId must be an id")));
             }
@@ -118,7 +124,9 @@ impl Core {
             }
             let status = |s: &str| i64::from(e.status == s);
             if !["completed", "canceled", "errored", "timeout"].contains(&e.status.as_str()) {
-                return Err(Error::validation(format!("events[{i}]: status must be completed, canceled, errored or timeout")));
+                return Err(Error::validation(format!(
+                    "events[{i}]: status must be completed, canceled, errored or timeout"
+                )));
             }
             let t = event_time(i, &e.time, now)?;
             counts.push(NotebookCount {
@@ -140,7 +148,13 @@ impl Core {
     /// `POST /applications/{applicationId}/devices/{deviceId}/state`: one
     /// payload per state object, type `deviceState`, source `rest`, the body's
     /// size as bytes. Answers once the count is committed.
-    pub async fn post_device_state(&self, user: &UserRecord, application_id: &str, device_id: &str, body: &[u8]) -> Result<()> {
+    pub async fn post_device_state(
+        &self,
+        user: &UserRecord,
+        application_id: &str,
+        device_id: &str,
+        body: &[u8],
+    ) -> Result<()> {
         let states = parse_states(body)?;
         let (device, owner) = self.resource_for(user, Kind::Device, device_id, Need::Modify).await?;
         if device.application_id.as_deref() != Some(application_id) {
@@ -157,7 +171,10 @@ impl Core {
             bytes: body.len() as i64,
         };
         let (done, answer) = oneshot::channel();
-        self.state_sender().send(StateJob { count, done }).await.map_err(|_| Error::internal(anyhow::anyhow!("state writer stopped")))?;
+        self.state_sender()
+            .send(StateJob { count, done })
+            .await
+            .map_err(|_| Error::internal(anyhow::anyhow!("state writer stopped")))?;
         answer.await.map_err(|_| Error::internal(anyhow::anyhow!("state writer dropped a post")))?
     }
 
@@ -206,7 +223,8 @@ fn check_batch(len: usize, key: Option<&str>) -> Result<()> {
 /// The number of state objects in a `deviceState` body (one object or an
 /// array of at most 1,000), each checked against the schema's shape.
 fn parse_states(body: &[u8]) -> Result<usize> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| Error::validation(format!("Invalid request body: {e}")))?;
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| Error::validation(format!("Invalid request body: {e}")))?;
     let states = match value {
         Value::Array(items) => items,
         other => vec![other],
@@ -222,9 +240,12 @@ fn parse_states(body: &[u8]) -> Result<usize> {
         }
         let data = obj.get("data").and_then(Value::as_object).ok_or_else(|| bad("data must be an object"))?;
         for (k, v) in data {
-            let name_ok = !k.is_empty() && k.len() <= 255 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            let name_ok =
+                !k.is_empty() && k.len() <= 255 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
             if !name_ok || !(v.is_number() || v.is_string() || v.is_boolean()) {
-                return Err(bad(&format!("data.{k} must be a number, string or boolean under a name of letters, digits, _ or -")));
+                return Err(bad(&format!(
+                    "data.{k} must be a number, string or boolean under a name of letters, digits, _ or -"
+                )));
             }
         }
     }

@@ -545,7 +545,12 @@ pub trait UsageStore: Send + Sync {
     async fn application_owners(&self, ids: &[String]) -> StoreResult<std::collections::HashMap<String, Owner>>;
     /// Per (type, source): payloads in hours `[from, to)` (both on hour edges),
     /// billable and not.
-    async fn payload_totals(&self, owner: &Owner, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<(String, String, i64)>>;
+    async fn payload_totals(
+        &self,
+        owner: &Owner,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<(String, String, i64)>>;
     /// Per bucket start: payloads in `[from, to)`, hourly or daily buckets.
     async fn payload_series(
         &self,
@@ -556,6 +561,16 @@ pub trait UsageStore: Send + Sync {
         include_non_billable: bool,
     ) -> StoreResult<Vec<(DateTime<Utc>, Tally)>>;
     /// Net devices before `from`, and per day in `[from, to)`.
-    async fn device_days(&self, owner: &Owner, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<(i64, Vec<(DateTime<Utc>, DeviceDay)>)>;
-    async fn notebook_days(&self, owner: &Owner, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<NotebookCount>>;
+    async fn device_days(
+        &self,
+        owner: &Owner,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<(i64, Vec<(DateTime<Utc>, DeviceDay)>)>;
+    async fn notebook_days(
+        &self,
+        owner: &Owner,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<NotebookCount>>;
 }

@@ -25,10 +25,8 @@ pub struct Range {
 }
 
 fn parse_ms(name: &str, value: &str) -> Result<DateTime<Utc>> {
-    let ms: i64 = value
-        .trim()
-        .parse()
-        .map_err(|_| Error::validation(format!("{name} must be milliseconds since the epoch")))?;
+    let ms: i64 =
+        value.trim().parse().map_err(|_| Error::validation(format!("{name} must be milliseconds since the epoch")))?;
     DateTime::from_timestamp_millis(ms).ok_or_else(|| Error::validation(format!("{name} is out of range")))
 }
 
@@ -78,8 +76,12 @@ impl Core {
     /// `GET /me/payloadCounts`: type → source → count over the hours the
     /// range touches, billable or not.
     pub async fn payload_counts(&self, user: &UserRecord, range: Range) -> Result<PayloadStats> {
-        self.payload_stats(&Owner::User(user.id.clone()), floor(range.start, HOUR_MS), floor(range.end, HOUR_MS) + Duration::hours(1))
-            .await
+        self.payload_stats(
+            &Owner::User(user.id.clone()),
+            floor(range.start, HOUR_MS),
+            floor(range.end, HOUR_MS) + Duration::hours(1),
+        )
+        .await
     }
 
     async fn payload_stats(&self, owner: &Owner, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<PayloadStats> {

@@ -116,7 +116,10 @@ async fn tokens(config: Config, command: TokensCommand) -> anyhow::Result<()> {
     match command {
         TokensCommand::Create { scopes, ttl } => {
             if let Some(bad) = scopes.iter().find(|s| s.as_str() != me_core::metering::METERING_SCOPE) {
-                anyhow::bail!("unknown service scope `{bad}`: service tokens hold {}", me_core::metering::METERING_SCOPE);
+                anyhow::bail!(
+                    "unknown service scope `{bad}`: service tokens hold {}",
+                    me_core::metering::METERING_SCOPE
+                );
             }
             if ttl == 0 {
                 anyhow::bail!("--ttl must be at least 1 second");

@@ -9,8 +9,8 @@ mod identity;
 mod orgs;
 mod outbox;
 mod resources;
-mod usage;
 mod rows;
 pub mod testing;
+mod usage;
 
 pub use connect::{Backend, SqlStore};

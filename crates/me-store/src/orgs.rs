@@ -140,8 +140,15 @@ impl OrgStore for SqlStore {
 
     async fn delete_org(&self, id: &str, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(other)?;
-        record_devices(&mut tx, DeviceColumn::Deleted, DEVICES_OF_APP, "a.owner_kind = 'org' AND a.owner_id = $1", id, now)
-            .await?;
+        record_devices(
+            &mut tx,
+            DeviceColumn::Deleted,
+            DEVICES_OF_APP,
+            "a.owner_kind = 'org' AND a.owner_id = $1",
+            id,
+            now,
+        )
+        .await?;
         delete_org_resources(&mut tx, "$1", id).await?;
         sqlx::query("DELETE FROM organizations WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(other)?;
         tx.commit().await.map_err(other)

@@ -268,4 +268,3 @@ impl RecentStore for SqlStore {
         rows.iter().map(|r| r.try_get("item_id")).collect::<Result<_, sqlx::Error>>().map_err(other)
     }
 }
-

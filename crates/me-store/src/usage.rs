@@ -74,7 +74,12 @@ pub(crate) const DEVICES_OF_APP: &str = "(SELECT COUNT(*) FROM devices d WHERE d
 
 /// Records an idempotency key; false when it was already recorded (and is
 /// still kept). Old keys are forgotten on the way.
-async fn claim_key(tx: &mut Transaction<'_, Any>, key: &str, now: DateTime<Utc>, keep_since: DateTime<Utc>) -> StoreResult<bool> {
+async fn claim_key(
+    tx: &mut Transaction<'_, Any>,
+    key: &str,
+    now: DateTime<Utc>,
+    keep_since: DateTime<Utc>,
+) -> StoreResult<bool> {
     sqlx::query("DELETE FROM metering_batches WHERE created_at < $1")
         .bind(ms(keep_since))
         .execute(&mut **tx)
@@ -142,7 +147,9 @@ impl UsageStore for SqlStore {
             .await
             .map_err(other)?;
         }
-        for (table, column, rows) in [("payload_owner_hourly", "hour", owner_hourly), ("payload_owner_daily", "day", owner_daily)] {
+        for (table, column, rows) in
+            [("payload_owner_hourly", "hour", owner_hourly), ("payload_owner_daily", "day", owner_daily)]
+        {
             let sql = format!(
                 "INSERT INTO {table} (owner_kind, owner_id, {column}, type, source, billable, count, bytes) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
@@ -226,7 +233,12 @@ impl UsageStore for SqlStore {
         Ok(out)
     }
 
-    async fn payload_totals(&self, owner: &Owner, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<(String, String, i64)>> {
+    async fn payload_totals(
+        &self,
+        owner: &Owner,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<(String, String, i64)>> {
         let (from, to) = (ms(from), ms(to));
         // Whole days from the daily rollup, the hours at either edge from the hourly one.
         let first_day = (from + DAY_MS - 1).div_euclid(DAY_MS) * DAY_MS;
@@ -291,7 +303,12 @@ impl UsageStore for SqlStore {
             .collect()
     }
 
-    async fn device_days(&self, owner: &Owner, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<(i64, Vec<(DateTime<Utc>, DeviceDay)>)> {
+    async fn device_days(
+        &self,
+        owner: &Owner,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<(i64, Vec<(DateTime<Utc>, DeviceDay)>)> {
         let before = sqlx::query(
             "SELECT CAST(SUM(created - deleted + moved_in - moved_out) AS BIGINT) AS n FROM device_daily \
              WHERE owner_kind = $1 AND owner_id = $2 AND day < $3",
@@ -324,7 +341,12 @@ impl UsageStore for SqlStore {
         Ok((base, days))
     }
 
-    async fn notebook_days(&self, owner: &Owner, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<NotebookCount>> {
+    async fn notebook_days(
+        &self,
+        owner: &Owner,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<NotebookCount>> {
         let rows = sqlx::query(
             "SELECT day, CAST(SUM(minutes) AS BIGINT) AS mi, CAST(SUM(completed) AS BIGINT) AS co, CAST(SUM(canceled) AS BIGINT) AS ca, CAST(SUM(errored) AS BIGINT) AS er, CAST(SUM(timeout) AS BIGINT) AS ti \
              FROM notebook_daily WHERE owner_kind = $1 AND owner_id = $2 AND day >= $3 AND day < $4 GROUP BY day ORDER BY day",

@@ -21,3 +21,4 @@ mod scopes;
 mod second_factor;
 mod signup;
 mod transfer;
+mod usage;

@@ -69,7 +69,8 @@ async fn payload_counts_breakdown(
     };
     let max = if hourly { MAX_HOURLY_DAYS } else { MAX_DAILY_DAYS };
     let range = state.core.usage_range(q.start.as_deref(), q.end.as_deref(), max)?;
-    let (as_bytes, non_billable) = (flag("asBytes", &q.as_bytes)?, flag("includeNonBillable", &q.include_non_billable)?);
+    let (as_bytes, non_billable) =
+        (flag("asBytes", &q.as_bytes)?, flag("includeNonBillable", &q.include_non_billable)?);
     Ok(Json(state.core.payload_breakdown(&p.user, range, hourly, as_bytes, non_billable).await?))
 }
 
