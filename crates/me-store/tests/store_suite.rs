@@ -512,3 +512,48 @@ mod platform {
         .await;
     }
 }
+
+mod usage {
+    use super::*;
+    use me_core::store::{Owner, PayloadCount, Tally, UsageStore};
+
+    fn hour(h: i64) -> chrono::DateTime<Utc> {
+        Utc.timestamp_millis_opt(1_781_481_600_000 + h * 3_600_000).unwrap() // 2026-06-15T00:00Z + h hours
+    }
+
+    fn count(app: &str, h: i64, n: i64, billable: bool) -> PayloadCount {
+        PayloadCount {
+            owner: Owner::User(A.into()),
+            application_id: app.into(),
+            kind: "mqttIn".into(),
+            source: "mqtt".into(),
+            billable,
+            hour: hour(h),
+            count: n,
+            bytes: n * 10,
+        }
+    }
+
+    #[tokio::test]
+    async fn rollups_sum_by_hour_and_day_and_keys_count_once() {
+        on_every_backend(|s| async move {
+            let batch = [count("a1", -1, 1, true), count("a1", 0, 2, true), count("a2", 0, 3, false), count("a1", 25, 4, true)];
+            assert!(s.record_payloads(&batch, Some("k"), hour(0), hour(-200)).await.unwrap());
+            assert!(!s.record_payloads(&batch, Some("k"), hour(0), hour(-200)).await.unwrap(), "same key");
+            let owner = Owner::User(A.into());
+            let totals = s.payload_totals(&owner, hour(0), hour(48)).await.unwrap();
+            assert_eq!(totals, vec![("mqttIn".to_owned(), "mqtt".to_owned(), 9)]);
+            let totals = s.payload_totals(&owner, hour(-1), hour(1)).await.unwrap();
+            assert_eq!(totals[0].2, 6, "edge hours from the hourly rollup");
+            let daily = s.payload_series(&owner, true, hour(-24), hour(48), false).await.unwrap();
+            assert_eq!(
+                daily.iter().map(|(_, t)| *t).collect::<Vec<_>>(),
+                vec![Tally { count: 1, bytes: 10 }, Tally { count: 2, bytes: 20 }, Tally { count: 4, bytes: 40 }]
+            );
+            let hourly = s.payload_series(&owner, false, hour(0), hour(1), true).await.unwrap();
+            assert_eq!(hourly, vec![(hour(0), Tally { count: 5, bytes: 50 })]);
+            assert!(s.payload_totals(&Owner::User(B.into()), hour(-48), hour(48)).await.unwrap().is_empty());
+        })
+        .await;
+    }
+}

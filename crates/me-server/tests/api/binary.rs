@@ -114,3 +114,16 @@ async fn users_create_works_beside_a_running_server_which_stops_cleanly_on_sigte
     };
     assert!(status.success(), "exit status {status:?}");
 }
+
+#[test]
+fn tokens_create_prints_a_service_token_for_the_metering_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let out =
+        me_server(dir.path()).args(["tokens", "create", "--scope", "metering.write", "--ttl", "60"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(token.trim().split('.').count(), 3, "a JWT: {token}");
+    let bad = me_server(dir.path()).args(["tokens", "create", "--scope", "all.User"]).output().unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("metering.write"));
+}

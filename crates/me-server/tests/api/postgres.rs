@@ -172,3 +172,49 @@ async fn platform_actions_work_on_postgres() {
     assert_error(&app.call(Method::POST, "/me/delete", Some(&ada), Some(delete)).await, 400, "Validation");
     app.drop_schema().await;
 }
+
+#[tokio::test]
+async fn usage_works_on_postgres() {
+    let Some(base) = me_store::testing::postgres_url() else {
+        eprintln!("ME_TEST_POSTGRES_URL not set: skipping the PostgreSQL run");
+        return;
+    };
+    let app = TestApp::spawn_opts(TestOptions { postgres: Some(base), ..TestOptions::default() }).await;
+    let (_, ada) = app.sign_up("ada@example.com").await;
+    let a = app.create(&ada, "/applications", json!({"name": "Mill"})).await;
+    let d = app.create(&ada, &format!("/applications/{a}/devices"), json!({"name": "Gear"})).await;
+    let service = app.core.issue_service_token(&["metering.write".into()], 600).unwrap();
+    let now = app.clock_now().timestamp_millis();
+    let batch = json!({"idempotencyKey": "k1", "events": [
+        {"applicationId": a, "type": "mqttIn", "source": "mqtt", "count": 5, "bytes": 50, "time": now},
+        {"applicationId": a, "type": "mqttIn", "source": "mqtt", "count": 2, "bytes": 20, "billable": false, "time": now},
+    ]});
+    assert_eq!(
+        app.call(Method::POST, "/metering/payloads", Some(&service), Some(batch.clone())).await.body["counted"],
+        true
+    );
+    assert_eq!(app.call(Method::POST, "/metering/payloads", Some(&service), Some(batch)).await.body["counted"], false);
+    let state = app
+        .call(
+            Method::POST,
+            &format!("/applications/{a}/devices/{d}/state"),
+            Some(&ada),
+            Some(json!([{"data": {"t": 1}}, {"data": {"t": 2}}])),
+        )
+        .await;
+    assert_eq!(state.status, 200, "{}", state.body);
+    let counts = app.get("/me/payloadCounts", &ada).await;
+    assert_eq!(counts.body, json!({"mqttIn": {"mqtt": 7}, "deviceState": {"rest": 2}}));
+    let breakdown = app.get("/me/payloadCountsBreakdown?resolution=3600000", &ada).await;
+    assert_eq!(breakdown.body["counts"].as_array().unwrap().last().unwrap()["value"], 7, "billable only");
+    let devices = app.get("/me/deviceCounts", &ada).await;
+    assert_schema("deviceCounts.json", &devices.body);
+    assert_eq!(devices.body["counts"].as_array().unwrap().last().unwrap()["total"], 1);
+    let nb = app.create(&ada, &format!("/applications/{a}/notebooks"), json!({"name": "N"})).await;
+    let run =
+        json!({"events": [{"applicationId": a, "notebookId": nb, "minutes": 4, "status": "completed", "time": now}]});
+    assert_eq!(app.call(Method::POST, "/metering/notebookExecutions", Some(&service), Some(run)).await.status, 200);
+    let minutes = app.get("/me/notebookMinuteCounts", &ada).await;
+    assert_eq!(minutes.body["counts"].as_array().unwrap().last().unwrap()["minutes"], 4);
+    app.drop_schema().await;
+}

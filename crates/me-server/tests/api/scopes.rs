@@ -64,6 +64,16 @@ fn routes() -> Vec<Route> {
             read_only: true,
             ..route(Method::GET, "/me/recentItems?itemType=application", "me.fetchRecentItems", None, 200)
         },
+        Route { read_only: true, ..route(Method::GET, "/me/deviceCounts", "me.deviceCounts", None, 200) },
+        Route { read_only: true, ..route(Method::GET, "/me/payloadCounts", "me.payloadCounts", None, 200) },
+        Route {
+            read_only: true,
+            ..route(Method::GET, "/me/payloadCountsBreakdown", "me.payloadCountsBreakdown", None, 200)
+        },
+        Route {
+            read_only: true,
+            ..route(Method::GET, "/me/notebookMinuteCounts", "me.notebookMinuteCounts", None, 200)
+        },
         // Admitted, then refused: only the caller's own sandbox is a user destination.
         route(
             Method::PATCH,
