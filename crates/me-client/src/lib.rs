@@ -98,10 +98,10 @@ impl Client {
     pub fn from_env() -> Result<Client> {
         let url = std::env::var("ME_API_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".into());
         let client = Client::new(&url)?;
-        if let Ok(token) = std::env::var("ME_API_TOKEN") {
-            if !token.is_empty() {
-                client.set_token(token);
-            }
+        if let Ok(token) = std::env::var("ME_API_TOKEN")
+            && !token.is_empty()
+        {
+            client.set_token(token);
         }
         Ok(client)
     }
