@@ -1,90 +1,17 @@
-//! Every SDK method against a real me-server started in the test on a fresh
-//! database (in-process, with a clock the test moves and a mailer it reads).
+//! Every SDK method, over real HTTP.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
+use super::*;
 use chrono::Duration;
 use me_client::me::{BreakdownParams, CountsParams, FetchRecentParams, GetParams, PatchParams};
-use me_client::{Client, DomainParams, Error};
-use me_core::{Core, Keys, ManualClock, Settings};
+use me_client::{Client, Error};
 use me_wire::platform::{
     ApplicationPost, ChildPost, MemberPatch, NamePatch, OrgInviteActionUser, OrgInvitePost, OrgPost, RecentItemPost,
     ResourceTransfer,
 };
 use me_wire::{
     ChangePassword, DisableTwoFactorAuth, EmailVerificationVerify, EnableTwoFactorAuth, GithubLogin, MePatch,
-    UserCredentials, UserPost,
+    UserCredentials,
 };
-use std::sync::Arc;
-
-const PASSWORD: &str = "Correct-Horse-9";
-
-/// A mail transport that keeps what it is given.
-#[derive(Default)]
-struct Captured(std::sync::Mutex<Vec<me_core::store::OutboxMail>>);
-
-#[async_trait::async_trait]
-impl me_core::outbox::MailTransport for Captured {
-    async fn send(&self, mail: &me_core::store::OutboxMail) -> Result<(), String> {
-        self.0.lock().unwrap().push(mail.clone());
-        Ok(())
-    }
-}
-
-struct Server {
-    url: String,
-    clock: Arc<ManualClock>,
-    mail: Arc<Captured>,
-    core: Core,
-    _dir: tempfile::TempDir,
-}
-
-async fn server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let store = me_store::SqlStore::connect(&format!("sqlite:{}", dir.path().join("me.db").display())).await.unwrap();
-    let clock = Arc::new(ManualClock::starting_now());
-    let keys = Keys { token_secret: b"sdk-test-secret-sdk-test-secret-!!", data_key: &[7u8; 32] };
-    let github = Arc::new(me_server::github::GithubClient::new("http://127.0.0.1:9").unwrap());
-    let settings = Settings { outbox_poll: std::time::Duration::from_millis(25), ..Settings::default() };
-    let core = Core::new(Arc::new(store), clock.clone(), keys, github, settings).unwrap();
-    let mail = Arc::new(Captured::default());
-    let _ = me_server::serve::spawn_outbox(core.clone(), mail.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let state = me_server::AppState { core: core.clone() };
-    tokio::spawn(me_server::serve::serve_until(
-        listener,
-        state,
-        std::time::Duration::from_secs(30),
-        std::future::pending(),
-    ));
-    Server { url, clock, mail, core, _dir: dir }
-}
-
-async fn signed_up(s: &Server, email: &str) -> Client {
-    let client = Client::new(&s.url).unwrap();
-    let user = UserPost {
-        email: email.into(),
-        first_name: "Ada".into(),
-        last_name: "Lovelace".into(),
-        password: Some(PASSWORD.into()),
-        accept_terms: Some("on".into()),
-        ..Default::default()
-    };
-    let authed = client.users_post(&user).await.unwrap();
-    client.with_token(authed.token)
-}
-
-fn code(s: &Server, key: &str) -> String {
-    let secret = totp_rs::Secret::Encoded(key.to_owned()).to_bytes().unwrap();
-    let totp = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, secret).unwrap();
-    use me_core::Clock;
-    totp.generate(s.clock.now().timestamp() as u64)
-}
-
-fn none() -> DomainParams {
-    DomainParams::default()
-}
 
 #[tokio::test]
 async fn the_account_actions() {
