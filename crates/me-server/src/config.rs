@@ -13,7 +13,7 @@ pub struct Config {
     #[arg(long, env = "ME_LISTEN", default_value = "127.0.0.1:8080", global = true)]
     pub listen: SocketAddr,
 
-    /// Database URL: `sqlite:PATH` or `postgres://...` [default: sqlite:<data-dir>/me.db]
+    /// Database URL: `sqlite:PATH` or `postgres://...` [default: sqlite:DATA_DIR/me.db]
     #[arg(long = "database", env = "DATABASE_URL", global = true)]
     pub database: Option<String>,
 
@@ -33,7 +33,7 @@ pub struct Config {
     #[arg(long, env = "ME_REQUEST_TIMEOUT", default_value_t = 30, global = true)]
     pub request_timeout: u64,
 
-    /// Base URL of links in mail [default: http://<listen>]
+    /// Base URL of links in mail [default: http://LISTEN]
     #[arg(long, env = "ME_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
