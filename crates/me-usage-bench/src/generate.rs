@@ -130,8 +130,8 @@ pub async fn generate(args: Args) -> Result<()> {
     println!("    device_daily          {devices:>10}");
     println!("    notebook_daily        {notebooks:>10}");
     println!(
-        "  time: {total_secs:.1} s (sign-up and applications {http_secs:.1} s; payloads {payload_secs:.1} s with {jobs} \
-         concurrent transaction(s), {:.0} hourly rows/s; devices and notebooks {other_secs:.1} s)",
+        "  time: {total_secs:.1} s (sign-up and applications {http_secs:.1} s; payloads {payload_secs:.1} s \
+         with {jobs} concurrent transaction(s), {:.0} hourly rows/s; devices and notebooks {other_secs:.1} s)",
         payloads.hourly as f64 / payload_secs.max(1e-9)
     );
     Ok(())
@@ -266,8 +266,10 @@ const DEVICE_TABLE: DayTable = DayTable {
 const NOTEBOOK_TABLE: DayTable = DayTable {
     name: "notebook_daily",
     columns: "minutes, completed, canceled, errored, timeout",
-    merge: "minutes = notebook_daily.minutes + excluded.minutes, completed = notebook_daily.completed + excluded.completed, \
-            canceled = notebook_daily.canceled + excluded.canceled, errored = notebook_daily.errored + excluded.errored, \
+    merge: "minutes = notebook_daily.minutes + excluded.minutes, \
+            completed = notebook_daily.completed + excluded.completed, \
+            canceled = notebook_daily.canceled + excluded.canceled, \
+            errored = notebook_daily.errored + excluded.errored, \
             timeout = notebook_daily.timeout + excluded.timeout",
     row: |app, _, day| {
         if app % 4 != 0 {
@@ -275,7 +277,9 @@ const NOTEBOOK_TABLE: DayTable = DayTable {
         }
         let noise = mix(&[app as u64, day as u64]);
         let completed = 1 + noise % 5;
-        Some(format!("{}, {completed}, {}, {}, {}", completed * (3 + noise % 20), noise % 2, (noise >> 8) % 2, (noise >> 16) % 3 / 2))
+        let minutes = completed * (3 + noise % 20);
+        let (canceled, errored, timeout) = (noise % 2, (noise >> 8) % 2, (noise >> 16) % 3 / 2);
+        Some(format!("{minutes}, {completed}, {canceled}, {errored}, {timeout}"))
     },
 };
 
