@@ -2,17 +2,14 @@
 //! Run it against a server with `cargo run -p me-client --example quickstart`.
 
 use me_client::me::{CountsParams, GetParams};
-use me_client::me_wire::{platform::RecentItemPost, UserCredentials};
+use me_client::me_wire::{UserCredentials, platform::RecentItemPost};
 use me_client::{Client, DomainParams, Error};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let client = Client::new("http://127.0.0.1:8080")?; // or Client::from_env(): ME_API_URL, ME_API_TOKEN
-    let credentials = UserCredentials {
-        email: "ada@example.com".into(),
-        password: "Correct-Horse-9".into(),
-        ..Default::default()
-    };
+    let credentials =
+        UserCredentials { email: "ada@example.com".into(), password: "Correct-Horse-9".into(), ..Default::default() };
     let authed = client.auth().authenticate_user(&credentials).await?;
     client.set_token(authed.token);
 

@@ -247,7 +247,7 @@ pub trait Store:
 }
 
 /// Who owns an application or dashboard.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Owner {
     /// A user's sandbox.
     User(String),

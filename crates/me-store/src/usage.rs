@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use me_core::store::{DeviceDay, NotebookCount, Owner, PayloadCount, StoreResult, Tally, UsageStore};
 use sqlx::{Any, Row, Transaction};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -47,6 +47,19 @@ pub(crate) async fn record_devices(
          ON CONFLICT (owner_kind, owner_id, day, application_id) DO UPDATE SET {col} = device_daily.{col} + excluded.{col}"
     );
     sqlx::query(&sql).bind(bind).execute(&mut **tx).await.map_err(other)?;
+    // The owner-level row the counter reads; moves count as `moved`.
+    let owner_col = match column {
+        DeviceColumn::Created => "created",
+        DeviceColumn::Deleted => "deleted",
+        DeviceColumn::MovedIn => "moved",
+    };
+    let sql = format!(
+        "INSERT INTO device_owner_daily (owner_kind, owner_id, day, {owner_col}) \
+         SELECT a.owner_kind, a.owner_id, {day}, SUM({devices}) FROM applications a WHERE {app_filter} \
+         GROUP BY a.owner_kind, a.owner_id \
+         ON CONFLICT (owner_kind, owner_id, day) DO UPDATE SET {owner_col} = device_owner_daily.{owner_col} + excluded.{owner_col}"
+    );
+    sqlx::query(&sql).bind(bind).execute(&mut **tx).await.map_err(other)?;
     Ok(())
 }
 
@@ -66,11 +79,69 @@ pub(crate) async fn record_devices_moved_out(
          ON CONFLICT (owner_kind, owner_id, day, application_id) DO UPDATE SET moved_out = device_daily.moved_out + excluded.moved_out"
     );
     sqlx::query(&sql).bind(from.kind()).bind(from.id()).bind(app_id).execute(&mut **tx).await.map_err(other)?;
+    let sql = format!(
+        "INSERT INTO device_owner_daily (owner_kind, owner_id, day, moved) \
+         SELECT $1, $2, {day}, -{DEVICES_OF_APP} FROM applications a \
+         WHERE a.id = $3 AND EXISTS (SELECT 1 FROM devices d WHERE d.application_id = a.id) \
+         ON CONFLICT (owner_kind, owner_id, day) DO UPDATE SET moved = device_owner_daily.moved + excluded.moved"
+    );
+    sqlx::query(&sql).bind(from.kind()).bind(from.id()).bind(app_id).execute(&mut **tx).await.map_err(other)?;
     Ok(())
 }
 
 /// Devices of application `a` as an SQL expression.
 pub(crate) const DEVICES_OF_APP: &str = "(SELECT COUNT(*) FROM devices d WHERE d.application_id = a.id)";
+
+/// A rollup row: (owner, hour or day, type, source, billable), the
+/// application for `payload_hourly`, and what to add.
+type TallyRow<'a> = ((&'a Owner, i64, &'a str, &'a str, bool), Option<&'a str>, Tally);
+
+/// Rows per statement: 9 values each stays far below both backends' limits
+/// on bound parameters, and one statement costs one round trip.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Adds `rows` to `table` with multi-row upserts, in the rows' (sorted) order.
+async fn upsert_tallies(
+    tx: &mut Transaction<'_, Any>,
+    table: &str,
+    column: &str,
+    rows: &[TallyRow<'_>],
+) -> StoreResult<()> {
+    let with_app = table == "payload_hourly";
+    let per_row = if with_app { 9 } else { 8 };
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let first = r * per_row + 1;
+                let marks: Vec<String> = (first..first + per_row).map(|n| format!("${n}")).collect();
+                format!("({})", marks.join(", "))
+            })
+            .collect();
+        let (app_col, app_key) = if with_app { ("application_id, ", "application_id, ") } else { ("", "") };
+        let sql = format!(
+            "INSERT INTO {table} (owner_kind, owner_id, {app_col}type, source, billable, {column}, count, bytes) \
+             VALUES {} ON CONFLICT (owner_kind, owner_id, {column}, {app_key}type, source, billable) \
+             DO UPDATE SET count = {table}.count + excluded.count, bytes = {table}.bytes + excluded.bytes",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for ((owner, at, kind, source, billable), app, tally) in chunk {
+            query = query.bind(owner.kind()).bind(owner.id());
+            if let Some(app) = app {
+                query = query.bind(*app);
+            }
+            query = query
+                .bind(*kind)
+                .bind(*source)
+                .bind(i64::from(*billable))
+                .bind(*at)
+                .bind(tally.count)
+                .bind(tally.bytes);
+        }
+        query.execute(&mut **tx).await.map_err(other)?;
+    }
+    Ok(())
+}
 
 /// Records an idempotency key; false when it was already recorded (and is
 /// still kept). Old keys are forgotten on the way.
@@ -111,15 +182,18 @@ impl UsageStore for SqlStore {
                 return Ok(false);
             }
         }
-        // Merge first: one upsert per distinct row and table, whatever the batch size.
-        let mut hourly: HashMap<(&Owner, &str, &str, &str, bool, i64), Tally> = HashMap::new();
-        let mut owner_hourly: HashMap<(&Owner, i64, &str, &str, bool), Tally> = HashMap::new();
-        let mut owner_daily: HashMap<(&Owner, i64, &str, &str, bool), Tally> = HashMap::new();
+        // Merge first: one row per distinct key and table, whatever the batch
+        // size. Sorted maps, so every writer locks rows in the same order: two
+        // concurrent batches on PostgreSQL would otherwise deadlock.
+        type Key<'a> = (&'a Owner, i64, &'a str, &'a str, bool);
+        let mut hourly: BTreeMap<(Key<'_>, &str), Tally> = BTreeMap::new();
+        let mut owner_hourly: BTreeMap<Key<'_>, Tally> = BTreeMap::new();
+        let mut owner_daily: BTreeMap<Key<'_>, Tally> = BTreeMap::new();
         for c in counts {
             let hour = ms(c.hour);
             let day = hour.div_euclid(DAY_MS) * DAY_MS;
             for tally in [
-                hourly.entry((&c.owner, &c.application_id, &c.kind, &c.source, c.billable, hour)).or_default(),
+                hourly.entry(((&c.owner, hour, &c.kind, &c.source, c.billable), &c.application_id)).or_default(),
                 owner_hourly.entry((&c.owner, hour, &c.kind, &c.source, c.billable)).or_default(),
                 owner_daily.entry((&c.owner, day, &c.kind, &c.source, c.billable)).or_default(),
             ] {
@@ -127,49 +201,15 @@ impl UsageStore for SqlStore {
                 tally.bytes += c.bytes;
             }
         }
-        for ((owner, app, kind, source, billable, hour), t) in hourly {
-            sqlx::query(
-                "INSERT INTO payload_hourly (owner_kind, owner_id, application_id, type, source, billable, hour, count, bytes) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                 ON CONFLICT (owner_kind, owner_id, hour, application_id, type, source, billable) \
-                 DO UPDATE SET count = payload_hourly.count + excluded.count, bytes = payload_hourly.bytes + excluded.bytes",
-            )
-            .bind(owner.kind())
-            .bind(owner.id())
-            .bind(app)
-            .bind(kind)
-            .bind(source)
-            .bind(i64::from(billable))
-            .bind(hour)
-            .bind(t.count)
-            .bind(t.bytes)
-            .execute(&mut *tx)
-            .await
-            .map_err(other)?;
-        }
-        for (table, column, rows) in
-            [("payload_owner_hourly", "hour", owner_hourly), ("payload_owner_daily", "day", owner_daily)]
-        {
-            let sql = format!(
-                "INSERT INTO {table} (owner_kind, owner_id, {column}, type, source, billable, count, bytes) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                 ON CONFLICT (owner_kind, owner_id, {column}, type, source, billable) \
-                 DO UPDATE SET count = {table}.count + excluded.count, bytes = {table}.bytes + excluded.bytes"
-            );
-            for ((owner, at, kind, source, billable), t) in rows {
-                sqlx::query(&sql)
-                    .bind(owner.kind())
-                    .bind(owner.id())
-                    .bind(at)
-                    .bind(kind)
-                    .bind(source)
-                    .bind(i64::from(billable))
-                    .bind(t.count)
-                    .bind(t.bytes)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(other)?;
-            }
+        let hourly: Vec<_> = hourly.into_iter().map(|((k, app), t)| (k, Some(app), t)).collect();
+        let owner_hourly: Vec<_> = owner_hourly.into_iter().map(|(k, t)| (k, None, t)).collect();
+        let owner_daily: Vec<_> = owner_daily.into_iter().map(|(k, t)| (k, None, t)).collect();
+        for (table, column, rows) in [
+            ("payload_hourly", "hour", hourly),
+            ("payload_owner_hourly", "hour", owner_hourly),
+            ("payload_owner_daily", "day", owner_daily),
+        ] {
+            upsert_tallies(&mut tx, table, column, &rows).await?;
         }
         tx.commit().await.map_err(other)?;
         Ok(true)
@@ -310,7 +350,7 @@ impl UsageStore for SqlStore {
         to: DateTime<Utc>,
     ) -> StoreResult<(i64, Vec<(DateTime<Utc>, DeviceDay)>)> {
         let before = sqlx::query(
-            "SELECT CAST(SUM(created - deleted + moved_in - moved_out) AS BIGINT) AS n FROM device_daily \
+            "SELECT CAST(SUM(created - deleted + moved) AS BIGINT) AS n FROM device_owner_daily \
              WHERE owner_kind = $1 AND owner_id = $2 AND day < $3",
         )
         .bind(owner.kind())
@@ -321,8 +361,8 @@ impl UsageStore for SqlStore {
         .map_err(other)?;
         let base = sum(&before, "n")?;
         let rows = sqlx::query(
-            "SELECT day, CAST(SUM(created) AS BIGINT) AS c, CAST(SUM(deleted) AS BIGINT) AS d, CAST(SUM(moved_in - moved_out) AS BIGINT) AS m FROM device_daily \
-             WHERE owner_kind = $1 AND owner_id = $2 AND day >= $3 AND day < $4 GROUP BY day ORDER BY day",
+            "SELECT day, created AS c, deleted AS d, moved AS m FROM device_owner_daily \
+             WHERE owner_kind = $1 AND owner_id = $2 AND day >= $3 AND day < $4 ORDER BY day",
         )
         .bind(owner.kind())
         .bind(owner.id())

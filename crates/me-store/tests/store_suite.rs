@@ -537,7 +537,8 @@ mod usage {
     #[tokio::test]
     async fn rollups_sum_by_hour_and_day_and_keys_count_once() {
         on_every_backend(|s| async move {
-            let batch = [count("a1", -1, 1, true), count("a1", 0, 2, true), count("a2", 0, 3, false), count("a1", 25, 4, true)];
+            let batch =
+                [count("a1", -1, 1, true), count("a1", 0, 2, true), count("a2", 0, 3, false), count("a1", 25, 4, true)];
             assert!(s.record_payloads(&batch, Some("k"), hour(0), hour(-200)).await.unwrap());
             assert!(!s.record_payloads(&batch, Some("k"), hour(0), hour(-200)).await.unwrap(), "same key");
             let owner = Owner::User(A.into());
@@ -553,6 +554,26 @@ mod usage {
             let hourly = s.payload_series(&owner, false, hour(0), hour(1), true).await.unwrap();
             assert_eq!(hourly, vec![(hour(0), Tally { count: 5, bytes: 50 })]);
             assert!(s.payload_totals(&Owner::User(B.into()), hour(-48), hour(48)).await.unwrap().is_empty());
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn concurrent_overlapping_batches_never_deadlock() {
+        on_every_backend(|s| async move {
+            // The same keys, listed in opposite orders by two writers at once.
+            let forward: Vec<_> = (0..300).map(|i| count(&format!("a{}", i % 60), i % 5, 1, true)).collect();
+            let backward: Vec<_> = forward.iter().rev().cloned().collect();
+            for _ in 0..5 {
+                let (a, b) = tokio::join!(
+                    s.record_payloads(&forward, None, hour(0), hour(0)),
+                    s.record_payloads(&backward, None, hour(0), hour(0))
+                );
+                a.unwrap();
+                b.unwrap();
+            }
+            let totals = s.payload_totals(&Owner::User(A.into()), hour(0), hour(5)).await.unwrap();
+            assert_eq!(totals[0].2, 300 * 2 * 5);
         })
         .await;
     }

@@ -107,6 +107,17 @@ pub async fn generate(args: Args) -> Result<()> {
 
     let other_started = Instant::now();
     let devices = write_days(&store, &history, DEVICE_TABLE).await?;
+    // The owner-level rollup the counter reads, as the server keeps it.
+    let owner_id = quote(history.owner.id());
+    store
+        .execute_raw(&format!(
+            "INSERT INTO device_owner_daily (owner_kind, owner_id, day, created, deleted, moved) \
+             SELECT owner_kind, owner_id, day, SUM(created), SUM(deleted), SUM(moved_in - moved_out) FROM device_daily \
+             WHERE owner_kind = 'user' AND owner_id = {owner_id} GROUP BY owner_kind, owner_id, day \
+             ON CONFLICT (owner_kind, owner_id, day) DO UPDATE SET created = excluded.created, \
+               deleted = excluded.deleted, moved = excluded.moved"
+        ))
+        .await?;
     let notebooks = write_days(&store, &history, NOTEBOOK_TABLE).await?;
     let other_secs = other_started.elapsed().as_secs_f64();
     store.close().await;
