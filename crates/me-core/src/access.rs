@@ -115,19 +115,8 @@ impl Core {
         need: Need,
     ) -> Result<(ResourceRecord, Owner)> {
         let not_found = || Error::NotFound(format!("No such {}", kind.noun()));
-        let resource = self.store.resource(kind, id).await?.ok_or_else(not_found)?;
-        let owner = self.owner_of(&resource).await?.ok_or_else(not_found)?;
+        let (resource, owner) = self.store.resource_with_owner(kind, id).await?.ok_or_else(not_found)?;
         self.require_over(user, &owner, need, kind.noun()).await?;
         Ok((resource, owner))
-    }
-
-    /// The owner of a resource: its own for applications and dashboards, its
-    /// application's for the rest.
-    pub(crate) async fn owner_of(&self, resource: &ResourceRecord) -> Result<Option<Owner>> {
-        if let Some(owner) = &resource.owner {
-            return Ok(Some(owner.clone()));
-        }
-        let Some(app_id) = &resource.application_id else { return Ok(None) };
-        Ok(self.store.resource(Kind::Application, app_id).await?.and_then(|app| app.owner))
     }
 }

@@ -435,6 +435,9 @@ pub trait ResourceStore: Send + Sync {
     /// A new device is counted as created on the day it was made.
     async fn insert_resource(&self, r: &ResourceRecord) -> StoreResult<()>;
     async fn resource(&self, kind: Kind, id: &str) -> StoreResult<Option<ResourceRecord>>;
+    /// The resource and its top-level owner (its application's, for devices,
+    /// flows and notebooks) in one read.
+    async fn resource_with_owner(&self, kind: Kind, id: &str) -> StoreResult<Option<(ResourceRecord, Owner)>>;
     /// Top-level resources of these owners.
     async fn resources_of(&self, kind: Kind, owners: &[Owner]) -> StoreResult<Vec<ResourceRecord>>;
     /// Devices, flows or notebooks of an application.

@@ -86,6 +86,25 @@ impl ResourceStore for SqlStore {
         row.map(|r| resource_from(kind, &r)).transpose().map_err(other)
     }
 
+    async fn resource_with_owner(&self, kind: Kind, id: &str) -> StoreResult<Option<(ResourceRecord, Owner)>> {
+        if kind.is_top_level() {
+            let found = self.resource(kind, id).await?;
+            return Ok(found.and_then(|r| r.owner.clone().map(|o| (r, o))));
+        }
+        let sql = format!(
+            "SELECT c.id, c.application_id, c.name, c.description, c.created_at, c.updated_at, \
+             a.owner_kind AS app_owner_kind, a.owner_id AS app_owner_id \
+             FROM {} c JOIN applications a ON a.id = c.application_id WHERE c.id = $1",
+            kind.table()
+        );
+        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await.map_err(other)?;
+        let Some(row) = row else { return Ok(None) };
+        let record = resource_from(kind, &row).map_err(other)?;
+        let owner_kind: String = row.try_get("app_owner_kind").map_err(other)?;
+        let owner = Owner::from_parts(&owner_kind, row.try_get("app_owner_id").map_err(other)?);
+        Ok(Some((record, owner)))
+    }
+
     async fn resources_of(&self, kind: Kind, owners: &[Owner]) -> StoreResult<Vec<ResourceRecord>> {
         let mut out = Vec::new();
         for owner in owners {
