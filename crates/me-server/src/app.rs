@@ -28,6 +28,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .merge(routes::orgs::router())
         .merge(routes::resources::router())
         .merge(routes::metering::router())
+        .merge(routes::openapi::router())
         .fallback(|| async { error_response(ErrorType::NotFound, "No such route") })
         .method_not_allowed_fallback(|| async {
             error_response(ErrorType::MethodNotAllowed, "This method is not allowed on this route")

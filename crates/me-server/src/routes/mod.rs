@@ -4,6 +4,7 @@ pub mod auth;
 pub mod health;
 pub mod me;
 pub mod metering;
+pub mod openapi;
 pub mod orgs;
 pub mod resources;
 pub mod users;

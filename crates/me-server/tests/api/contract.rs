@@ -72,3 +72,37 @@ async fn what_official_clients_send_is_accepted() {
         .unwrap();
     assert_eq!(reply(r).await.status, 200);
 }
+
+#[tokio::test]
+async fn openapi_describes_every_route_the_router_answers() {
+    let app = TestApp::spawn().await;
+    let doc = reply(app.http.get(format!("{}/openapi.json", app.url)).send().await.unwrap()).await;
+    assert_eq!(doc.status, 200);
+    assert_eq!(doc.body["openapi"], "3.1.0");
+    let paths = doc.body["paths"].as_object().unwrap();
+    assert!(doc.body["components"]["schemas"]["me"].is_object());
+    for (method, path, ..) in me_server::routes::openapi::ROUTES {
+        assert!(paths[*path][*method].is_object(), "{method} {path}");
+        // The router has the route: anything but 404/405 for it.
+        let concrete = path
+            .replace("{inviteId}", "000000000000000000000000")
+            .replace("{orgId}", "000000000000000000000000")
+            .replace("{applicationId}", "000000000000000000000000")
+            .replace("{dashboardId}", "000000000000000000000000")
+            .replace("{deviceId}", "000000000000000000000000");
+        let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let r = app.call(m, &concrete, None, None).await;
+        assert!(
+            r.status != 405 && !(r.status == 404 && r.body["message"] == "No such route"),
+            "{method} {path}: {}",
+            r.status
+        );
+    }
+    // All 20 Me actions (and connectGithub) are described.
+    let me_ops: usize = paths
+        .iter()
+        .filter(|(p, _)| *p == "/me" || p.starts_with("/me/"))
+        .map(|(_, v)| v.as_object().unwrap().len())
+        .sum();
+    assert_eq!(me_ops, 21);
+}
