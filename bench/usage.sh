@@ -36,7 +36,7 @@ fi
 
 # Build first, outside the timed part: a server still compiling would be
 # mistaken for one that never starts.
-cargo build --release -p me-server -p me-usage-bench
+cargo build --release -p me-server -p me-bench
 server="$target/release/me-server"
 bench="$target/release/me-usage-bench"
 

@@ -13,7 +13,6 @@
 
 mod load;
 mod report;
-mod stats;
 
 use anyhow::{bail, ensure, Context, Result};
 use clap::Parser;

@@ -2,7 +2,7 @@
 //! to 2 decimals in both, so the two forms always agree.
 
 use crate::load::Samples;
-use crate::stats::summarize;
+use me_bench::stats::summarize;
 use serde::Serialize;
 use std::fmt;
 use std::time::Duration;

@@ -26,6 +26,11 @@ fn rank(sorted: &[Duration], p: f64) -> Option<Duration> {
     sorted.get(rank.clamp(1, n.max(1)) - 1).copied()
 }
 
+/// Milliseconds with two decimals, the unit every figure is reported in.
+pub fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +49,11 @@ mod tests {
         let samples: Vec<Duration> = (1..=100).rev().map(ms).collect();
         let s = summarize(&samples).unwrap();
         assert_eq!((s.p50, s.p99, s.max), (ms(50), ms(99), ms(100)));
+    }
+
+    #[test]
+    fn two_decimals() {
+        assert_eq!(super::ms(Duration::from_micros(12_346)), "12.35");
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! `run`: the counters, metering ingest and device state posts against a
 //! generated history, each phase bounded by time.
 
-use crate::stats::{ms, summarize};
 use crate::{clip, ensure_loopback, expect_json, http_client, mix, PAIRS, PASSWORD};
 use anyhow::{bail, ensure, Context, Result};
+use me_bench::stats::{ms, summarize};
 use me_core::{Clock, SystemClock};
 use reqwest::{Client, StatusCode, Url};
 use serde::Deserialize;

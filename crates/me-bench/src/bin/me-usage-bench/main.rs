@@ -28,7 +28,6 @@
 
 mod generate;
 mod run;
-mod stats;
 
 use anyhow::{bail, ensure, Context, Result};
 use clap::{Parser, Subcommand};
