@@ -73,6 +73,25 @@ async fn keep_an_admin(tx: &mut Transaction<'_, Any>, org_id: &str) -> StoreResu
     Ok(())
 }
 
+impl SqlStore {
+    /// Runs `sql` on one membership (`$1` org, `$2` user, `$3` role), then
+    /// keeps an admin: `NotFound` when there was no such member,
+    /// `Conflict("last admin")` (and nothing changed) when none would be left.
+    async fn change_membership(&self, sql: &str, org_id: &str, user_id: &str, role: Option<&str>) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let mut query = sqlx::query(sql).bind(org_id).bind(user_id);
+        if let Some(role) = role {
+            query = query.bind(role);
+        }
+        let done = query.execute(&mut *tx).await.map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        keep_an_admin(&mut tx, org_id).await?;
+        tx.commit().await.map_err(other)
+    }
+}
+
 #[async_trait]
 impl OrgStore for SqlStore {
     async fn create_org(&self, org: &OrgRecord, admin: &str) -> StoreResult<()> {
@@ -189,34 +208,13 @@ impl OrgStore for SqlStore {
     }
 
     async fn set_member_role(&self, org_id: &str, user_id: &str, role: &str) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        let done = sqlx::query("UPDATE org_members SET role = $3 WHERE org_id = $1 AND user_id = $2")
-            .bind(org_id)
-            .bind(user_id)
-            .bind(role)
-            .execute(&mut *tx)
-            .await
-            .map_err(other)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        keep_an_admin(&mut tx, org_id).await?;
-        tx.commit().await.map_err(other)
+        let sql = "UPDATE org_members SET role = $3 WHERE org_id = $1 AND user_id = $2";
+        self.change_membership(sql, org_id, user_id, Some(role)).await
     }
 
     async fn remove_member(&self, org_id: &str, user_id: &str) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        let done = sqlx::query("DELETE FROM org_members WHERE org_id = $1 AND user_id = $2")
-            .bind(org_id)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(other)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        keep_an_admin(&mut tx, org_id).await?;
-        tx.commit().await.map_err(other)
+        let sql = "DELETE FROM org_members WHERE org_id = $1 AND user_id = $2";
+        self.change_membership(sql, org_id, user_id, None).await
     }
 
     async fn sole_admin_orgs_with_others(&self, user_id: &str) -> StoreResult<Vec<OrgRecord>> {

@@ -9,7 +9,7 @@ use axum::routing::{get, patch};
 use axum::{Json, Router};
 use me_wire::me::RecentItemList;
 use me_wire::platform::{OrgInviteActionUser, OrgInviteResultUser, OrgInviteUser, RecentItemPost, ResourceTransfer};
-use me_wire::{Success, Validate};
+use me_wire::Success;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -41,7 +41,6 @@ async fn respond_to_invite(
     JsonBody(body): JsonBody<OrgInviteActionUser>,
 ) -> ApiResult<Json<OrgInviteResultUser>> {
     p.require("me.respondToInvite")?;
-    body.validate().map_err(crate::error::ApiError::validation)?;
     Ok(Json(state.core.respond_to_invite(&p.user, &id, &body.action).await?))
 }
 
