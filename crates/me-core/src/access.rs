@@ -91,7 +91,9 @@ impl Core {
         }
     }
 
-    /// An organisation the user belongs to, checked for `need`.
+    /// An organisation the user belongs to, checked for `need`. Seeing the
+    /// organisation itself needs only membership (role `none` included); its
+    /// resources need `view` (see [`Core::require_over`]).
     pub(crate) async fn org_for(&self, user: &UserRecord, org_id: &str, need: Need) -> Result<(OrgRecord, Role)> {
         let not_found = || Error::NotFound("No such organization".into());
         let org = self.store.org(org_id).await?.ok_or_else(not_found)?;

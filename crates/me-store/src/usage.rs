@@ -167,6 +167,23 @@ async fn claim_key(
     Ok(done.rows_affected() == 1)
 }
 
+impl SqlStore {
+    /// A transaction for a metering batch, after recording its idempotency
+    /// key; `None` when the key was already recorded (the batch was counted).
+    async fn begin_batch(
+        &self,
+        idempotency_key: Option<&str>,
+        now: DateTime<Utc>,
+        keep_since: DateTime<Utc>,
+    ) -> StoreResult<Option<Transaction<'static, Any>>> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        match idempotency_key {
+            Some(key) if !claim_key(&mut tx, key, now, keep_since).await? => Ok(None),
+            _ => Ok(Some(tx)),
+        }
+    }
+}
+
 #[async_trait]
 impl UsageStore for SqlStore {
     async fn record_payloads(
@@ -176,12 +193,9 @@ impl UsageStore for SqlStore {
         now: DateTime<Utc>,
         keep_since: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        if let Some(key) = idempotency_key {
-            if !claim_key(&mut tx, key, now, keep_since).await? {
-                return Ok(false);
-            }
-        }
+        let Some(mut tx) = self.begin_batch(idempotency_key, now, keep_since).await? else {
+            return Ok(false);
+        };
         // Merge first: one row per distinct key and table, whatever the batch
         // size. Sorted maps, so every writer locks rows in the same order: two
         // concurrent batches on PostgreSQL would otherwise deadlock.
@@ -222,13 +236,18 @@ impl UsageStore for SqlStore {
         now: DateTime<Utc>,
         keep_since: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        if let Some(key) = idempotency_key {
-            if !claim_key(&mut tx, key, now, keep_since).await? {
-                return Ok(false);
+        let Some(mut tx) = self.begin_batch(idempotency_key, now, keep_since).await? else {
+            return Ok(false);
+        };
+        // Merged and sorted like payloads: concurrent batches lock rows in one order.
+        let mut days: BTreeMap<(&Owner, i64, &str), [i64; 5]> = BTreeMap::new();
+        for c in counts {
+            let sums = days.entry((&c.owner, ms(c.day), &c.application_id)).or_default();
+            for (sum, n) in sums.iter_mut().zip([c.minutes, c.completed, c.canceled, c.errored, c.timeout]) {
+                *sum += n;
             }
         }
-        for c in counts {
+        for ((owner, day, app), [minutes, completed, canceled, errored, timeout]) in days {
             sqlx::query(
                 "INSERT INTO notebook_daily (owner_kind, owner_id, application_id, day, minutes, completed, canceled, errored, timeout) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -237,15 +256,15 @@ impl UsageStore for SqlStore {
                    canceled = notebook_daily.canceled + excluded.canceled, errored = notebook_daily.errored + excluded.errored, \
                    timeout = notebook_daily.timeout + excluded.timeout",
             )
-            .bind(c.owner.kind())
-            .bind(c.owner.id())
-            .bind(&c.application_id)
-            .bind(ms(c.day))
-            .bind(c.minutes)
-            .bind(c.completed)
-            .bind(c.canceled)
-            .bind(c.errored)
-            .bind(c.timeout)
+            .bind(owner.kind())
+            .bind(owner.id())
+            .bind(app)
+            .bind(day)
+            .bind(minutes)
+            .bind(completed)
+            .bind(canceled)
+            .bind(errored)
+            .bind(timeout)
             .execute(&mut *tx)
             .await
             .map_err(other)?;

@@ -161,8 +161,8 @@ async fn migrations_run_once_and_reopen_cleanly() {
     s.close().await;
     let s = SqlStore::connect(&url).await.unwrap();
     assert!(s.user_by_id(A).await.unwrap().is_some(), "data survives a reopen");
-    let mode = s.execute_raw("PRAGMA journal_mode").await;
-    assert!(mode.is_ok());
+    s.insert_user(&new_user(B, "bob@example.com")).await.unwrap();
+    assert!(dir.path().join("nested/me.db-wal").exists(), "the database is in WAL mode");
 }
 
 mod identity {
@@ -574,6 +574,38 @@ mod usage {
             }
             let totals = s.payload_totals(&Owner::User(A.into()), hour(0), hour(5)).await.unwrap();
             assert_eq!(totals[0].2, 300 * 2 * 5);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn concurrent_notebook_batches_never_deadlock_and_sum() {
+        use me_core::store::NotebookCount;
+        on_every_backend(|s| async move {
+            let forward: Vec<_> = (0..200)
+                .map(|i| NotebookCount {
+                    owner: Owner::User(A.into()),
+                    application_id: format!("a{}", i % 40),
+                    day: hour(24 * (i % 3)),
+                    minutes: 2,
+                    completed: 1,
+                    canceled: 0,
+                    errored: 0,
+                    timeout: 0,
+                })
+                .collect();
+            let backward: Vec<_> = forward.iter().rev().cloned().collect();
+            for _ in 0..3 {
+                let (a, b) = tokio::join!(
+                    s.record_notebooks(&forward, None, hour(0), hour(0)),
+                    s.record_notebooks(&backward, None, hour(0), hour(0))
+                );
+                a.unwrap();
+                b.unwrap();
+            }
+            let days = s.notebook_days(&Owner::User(A.into()), hour(0), hour(72)).await.unwrap();
+            assert_eq!(days.iter().map(|d| d.minutes).sum::<i64>(), 200 * 2 * 2 * 3);
+            assert_eq!(days.iter().map(|d| d.completed).sum::<i64>(), 200 * 2 * 3);
         })
         .await;
     }
