@@ -37,7 +37,7 @@ pub fn floor(t: DateTime<Utc>, step_ms: i64) -> DateTime<Utc> {
 impl Core {
     /// `start`/`end` from a query: `end` defaults to now, `start` to 30 days
     /// before `end`; at most `max_days` long.
-    pub fn usage_range(&self, start: Option<&str>, end: Option<&str>, max_days: i64) -> Result<Range> {
+    fn usage_range(&self, start: Option<&str>, end: Option<&str>, max_days: i64) -> Result<Range> {
         let end = match end.filter(|s| !s.is_empty()) {
             Some(e) => parse_ms("end", e)?,
             None => self.clock.now(),
@@ -56,7 +56,13 @@ impl Core {
     }
 
     /// `GET /me/deviceCounts`: per UTC day, oldest first, zeros included.
-    pub async fn device_counts(&self, user: &UserRecord, range: Range) -> Result<DeviceCounts> {
+    pub async fn device_counts(
+        &self,
+        user: &UserRecord,
+        start: Option<&str>,
+        end: Option<&str>,
+    ) -> Result<DeviceCounts> {
+        let range = self.usage_range(start, end, MAX_DAILY_DAYS)?;
         let owner = Owner::User(user.id.clone());
         let first = floor(range.start, DAY_MS);
         let after = floor(range.end, DAY_MS) + Duration::days(1);
@@ -75,7 +81,13 @@ impl Core {
 
     /// `GET /me/payloadCounts`: type → source → count over the hours the
     /// range touches, billable or not.
-    pub async fn payload_counts(&self, user: &UserRecord, range: Range) -> Result<PayloadStats> {
+    pub async fn payload_counts(
+        &self,
+        user: &UserRecord,
+        start: Option<&str>,
+        end: Option<&str>,
+    ) -> Result<PayloadStats> {
+        let range = self.usage_range(start, end, MAX_DAILY_DAYS)?;
         self.payload_stats(
             &Owner::User(user.id.clone()),
             floor(range.start, HOUR_MS),
@@ -99,14 +111,22 @@ impl Core {
     }
 
     /// `GET /me/payloadCountsBreakdown`: per day (or hour), zeros included.
+    /// `resolution` is `86400000` (a day, the default) or `3600000` (an hour).
     pub async fn payload_breakdown(
         &self,
         user: &UserRecord,
-        range: Range,
-        hourly: bool,
+        start: Option<&str>,
+        end: Option<&str>,
+        resolution: Option<&str>,
         as_bytes: bool,
         include_non_billable: bool,
     ) -> Result<PayloadCountsBreakdown> {
+        let hourly = match resolution.filter(|r| !r.is_empty()) {
+            None | Some("86400000") => false,
+            Some("3600000") => true,
+            Some(_) => return Err(Error::validation("resolution must be 86400000 (a day) or 3600000 (an hour)")),
+        };
+        let range = self.usage_range(start, end, if hourly { MAX_HOURLY_DAYS } else { MAX_DAILY_DAYS })?;
         let step = if hourly { HOUR_MS } else { DAY_MS };
         let first = floor(range.start, step);
         let after = floor(range.end, step) + Duration::milliseconds(step);
@@ -124,7 +144,13 @@ impl Core {
     }
 
     /// `GET /me/notebookMinuteCounts`: per UTC day, zeros included.
-    pub async fn notebook_minute_counts(&self, user: &UserRecord, range: Range) -> Result<NotebookMinuteCounts> {
+    pub async fn notebook_minute_counts(
+        &self,
+        user: &UserRecord,
+        start: Option<&str>,
+        end: Option<&str>,
+    ) -> Result<NotebookMinuteCounts> {
+        let range = self.usage_range(start, end, MAX_DAILY_DAYS)?;
         let owner = Owner::User(user.id.clone());
         let first = floor(range.start, DAY_MS);
         let after = floor(range.end, DAY_MS) + Duration::days(1);

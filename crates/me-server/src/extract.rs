@@ -114,3 +114,12 @@ fn serde_urlencoded_like<T: DeserializeOwned>(query: &str) -> Result<T, String> 
         .map(|q| q.0)
         .map_err(|e| e.body_text())
 }
+
+/// A boolean query parameter: `true` or `false` (absent or empty is false).
+pub fn query_flag(name: &str, value: Option<&str>) -> Result<bool, ApiError> {
+    match value {
+        None | Some("") | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::validation(format!("{name} must be true or false"))),
+    }
+}

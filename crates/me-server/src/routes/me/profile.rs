@@ -29,11 +29,7 @@ pub(super) struct MeQuery {
 
 impl MeQuery {
     fn include_recent(&self) -> ApiResult<bool> {
-        match self.include_recent.as_deref() {
-            None | Some("false") | Some("") => Ok(false),
-            Some("true") => Ok(true),
-            Some(_) => Err(crate::error::ApiError::validation("includeRecent must be true or false")),
-        }
+        crate::extract::query_flag("includeRecent", self.include_recent.as_deref())
     }
 
     pub(super) fn filter(&self) -> SummaryFilter {

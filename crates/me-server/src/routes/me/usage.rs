@@ -1,12 +1,11 @@
 //! The usage counters of everything the user owns.
 
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{Auth, QueryParams};
+use crate::error::ApiResult;
+use crate::extract::{query_flag, Auth, QueryParams};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use me_core::usage::{MAX_DAILY_DAYS, MAX_HOURLY_DAYS};
 use me_wire::usage::{DeviceCounts, NotebookMinuteCounts, PayloadCountsBreakdown, PayloadStats};
 use serde::Deserialize;
 
@@ -28,22 +27,13 @@ struct RangeQuery {
     include_non_billable: Option<String>,
 }
 
-fn flag(name: &str, value: &Option<String>) -> ApiResult<bool> {
-    match value.as_deref() {
-        None | Some("") | Some("false") => Ok(false),
-        Some("true") => Ok(true),
-        Some(_) => Err(ApiError::validation(format!("{name} must be true or false"))),
-    }
-}
-
 async fn device_counts(
     State(state): State<AppState>,
     Auth(p): Auth,
     QueryParams(q): QueryParams<RangeQuery>,
 ) -> ApiResult<Json<DeviceCounts>> {
     p.require("me.deviceCounts")?;
-    let range = state.core.usage_range(q.start.as_deref(), q.end.as_deref(), MAX_DAILY_DAYS)?;
-    Ok(Json(state.core.device_counts(&p.user, range).await?))
+    Ok(Json(state.core.device_counts(&p.user, q.start.as_deref(), q.end.as_deref()).await?))
 }
 
 async fn payload_counts(
@@ -52,8 +42,7 @@ async fn payload_counts(
     QueryParams(q): QueryParams<RangeQuery>,
 ) -> ApiResult<Json<PayloadStats>> {
     p.require("me.payloadCounts")?;
-    let range = state.core.usage_range(q.start.as_deref(), q.end.as_deref(), MAX_DAILY_DAYS)?;
-    Ok(Json(state.core.payload_counts(&p.user, range).await?))
+    Ok(Json(state.core.payload_counts(&p.user, q.start.as_deref(), q.end.as_deref()).await?))
 }
 
 async fn payload_counts_breakdown(
@@ -62,16 +51,12 @@ async fn payload_counts_breakdown(
     QueryParams(q): QueryParams<RangeQuery>,
 ) -> ApiResult<Json<PayloadCountsBreakdown>> {
     p.require("me.payloadCountsBreakdown")?;
-    let hourly = match q.resolution.as_deref() {
-        None | Some("") | Some("86400000") => false,
-        Some("3600000") => true,
-        Some(_) => return Err(ApiError::validation("resolution must be 86400000 (a day) or 3600000 (an hour)")),
-    };
-    let max = if hourly { MAX_HOURLY_DAYS } else { MAX_DAILY_DAYS };
-    let range = state.core.usage_range(q.start.as_deref(), q.end.as_deref(), max)?;
-    let (as_bytes, non_billable) =
-        (flag("asBytes", &q.as_bytes)?, flag("includeNonBillable", &q.include_non_billable)?);
-    Ok(Json(state.core.payload_breakdown(&p.user, range, hourly, as_bytes, non_billable).await?))
+    let (as_bytes, non_billable) = (
+        query_flag("asBytes", q.as_bytes.as_deref())?,
+        query_flag("includeNonBillable", q.include_non_billable.as_deref())?,
+    );
+    let (start, end, resolution) = (q.start.as_deref(), q.end.as_deref(), q.resolution.as_deref());
+    Ok(Json(state.core.payload_breakdown(&p.user, start, end, resolution, as_bytes, non_billable).await?))
 }
 
 async fn notebook_minute_counts(
@@ -80,6 +65,5 @@ async fn notebook_minute_counts(
     QueryParams(q): QueryParams<RangeQuery>,
 ) -> ApiResult<Json<NotebookMinuteCounts>> {
     p.require("me.notebookMinuteCounts")?;
-    let range = state.core.usage_range(q.start.as_deref(), q.end.as_deref(), MAX_DAILY_DAYS)?;
-    Ok(Json(state.core.notebook_minute_counts(&p.user, range).await?))
+    Ok(Json(state.core.notebook_minute_counts(&p.user, q.start.as_deref(), q.end.as_deref()).await?))
 }
