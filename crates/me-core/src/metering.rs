@@ -53,7 +53,7 @@ fn event_time(index: usize, value: &Value, now: DateTime<Utc>) -> Result<DateTim
 impl Core {
     /// A service token for the platform's own parts.
     pub fn issue_service_token(&self, scopes: &[String], ttl_secs: u64) -> Result<String> {
-        self.tokens.issue("service", "service", scopes, self.clock.now(), ttl_secs)
+        service_token(&self.tokens, scopes, self.clock.now(), ttl_secs)
     }
 
     /// The metering API's check: a valid service token holding `metering.write`.
@@ -205,6 +205,17 @@ impl Core {
             }
         }
     }
+}
+
+/// A service token signed with `keys`: what `me-server tokens create` prints,
+/// without opening the database.
+pub fn service_token(
+    keys: &crate::token::TokenKeys,
+    scopes: &[String],
+    now: DateTime<Utc>,
+    ttl_secs: u64,
+) -> Result<String> {
+    keys.issue("service", "service", scopes, now, ttl_secs)
 }
 
 fn check_batch(len: usize, key: Option<&str>) -> Result<()> {

@@ -124,8 +124,11 @@ async fn tokens(config: Config, command: TokensCommand) -> anyhow::Result<()> {
             if ttl == 0 {
                 anyhow::bail!("--ttl must be at least 1 second");
             }
-            let core = serve::build_core(&config, Arc::new(SystemClock)).await?;
-            println!("{}", core.issue_service_token(&scopes, ttl).map_err(|e| anyhow::anyhow!("{e}"))?);
+            // Signing needs only the token secret, not the database.
+            let keys = me_core::token::TokenKeys::new(&config.token_secret()?);
+            let token = me_core::metering::service_token(&keys, &scopes, me_core::Clock::now(&SystemClock), ttl)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{token}");
             Ok(())
         }
     }
