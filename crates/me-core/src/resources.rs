@@ -8,6 +8,7 @@ use crate::Core;
 use me_wire::platform::{ApplicationPost, ChildPost, ItemList, NamePatch, Resource};
 use me_wire::Validate;
 use serde_json::Value;
+use std::collections::HashMap;
 
 impl Core {
     /// `POST /applications` or `/dashboards`: in the caller's sandbox, or in
@@ -40,15 +41,25 @@ impl Core {
     /// `GET /applications` or `/dashboards`: everything the caller can see.
     pub async fn list_top(&self, user: &UserRecord, kind: Kind) -> Result<ItemList<Resource>> {
         let mut owners = vec![Owner::User(user.id.clone())];
+        // The organisations' names come with them: no lookup per item.
+        let mut org_names = HashMap::new();
         for (org, role) in self.store.orgs_of(&user.id).await? {
             if Role::parse(&role).is_some_and(|r| r >= Role::View) {
-                owners.push(Owner::Org(org.id));
+                owners.push(Owner::Org(org.id.clone()));
+                org_names.insert(org.id, org.name);
             }
         }
-        let mut items = Vec::new();
-        for record in self.store.resources_of(kind, &owners).await? {
-            items.push(self.resource_view(record).await?);
-        }
+        let records = self.store.resources_of(kind, &owners).await?;
+        let items = records
+            .into_iter()
+            .map(|r| {
+                let name = match &r.owner {
+                    Some(Owner::Org(id)) => org_names.get(id).cloned(),
+                    _ => None,
+                };
+                view(r, name)
+            })
+            .collect();
         Ok(ItemList::all(items))
     }
 
@@ -85,10 +96,8 @@ impl Core {
         application_id: &str,
     ) -> Result<ItemList<Resource>> {
         self.resource_for(user, Kind::Application, application_id, Need::Read).await?;
-        let mut items = Vec::new();
-        for record in self.store.children_of(kind, application_id).await? {
-            items.push(self.resource_view(record).await?);
-        }
+        // Children have no owner of their own: nothing to look up.
+        let items = self.store.children_of(kind, application_id).await?.into_iter().map(|r| view(r, None)).collect();
         Ok(ItemList::all(items))
     }
 
@@ -151,31 +160,37 @@ impl Core {
         Ok((record, owner))
     }
 
-    /// A resource as its schema shows it.
+    /// A resource as its schema shows it (looking up its organisation's name).
     pub(crate) async fn resource_view(&self, r: ResourceRecord) -> Result<Resource> {
-        let mut kind_id = serde_json::Map::new();
-        kind_id.insert(r.kind.id_field().into(), Value::String(r.id.clone()));
-        if let Some(app) = &r.application_id {
-            kind_id.insert("applicationId".into(), Value::String(app.clone()));
-        }
-        let (owner_id, owner_type, organization_name) = match &r.owner {
-            Some(Owner::User(id)) => (Some(id.clone()), Some("user".to_owned()), None),
-            Some(Owner::Org(id)) => {
-                let name = self.store.org(id).await?.map(|o| o.name);
-                (Some(id.clone()), Some("organization".to_owned()), name)
-            }
-            None => (None, None, None),
+        let org_name = match &r.owner {
+            Some(Owner::Org(id)) => self.store.org(id).await?.map(|o| o.name),
+            _ => None,
         };
-        Ok(Resource {
-            id: r.id,
-            kind_id,
-            creation_date: r.created_at,
-            last_updated: r.updated_at,
-            name: r.name,
-            description: r.description,
-            owner_id,
-            owner_type,
-            organization_name,
-        })
+        Ok(view(r, org_name))
+    }
+}
+
+/// A resource as its schema shows it, with its organisation's name if it has one.
+fn view(r: ResourceRecord, organization_name: Option<String>) -> Resource {
+    let mut kind_id = serde_json::Map::new();
+    kind_id.insert(r.kind.id_field().into(), Value::String(r.id.clone()));
+    if let Some(app) = &r.application_id {
+        kind_id.insert("applicationId".into(), Value::String(app.clone()));
+    }
+    let (owner_id, owner_type) = match &r.owner {
+        Some(Owner::User(id)) => (Some(id.clone()), Some("user".to_owned())),
+        Some(Owner::Org(id)) => (Some(id.clone()), Some("organization".to_owned())),
+        None => (None, None),
+    };
+    Resource {
+        id: r.id,
+        kind_id,
+        creation_date: r.created_at,
+        last_updated: r.updated_at,
+        name: r.name,
+        description: r.description,
+        owner_id,
+        owner_type,
+        organization_name,
     }
 }

@@ -29,6 +29,10 @@ async fn moves_between_sandbox_and_an_administered_organisation() {
     assert_schema("success.json", &r.body);
     assert_eq!(owner_of(&app, &ada, &format!("/applications/{a}")).await, org);
     assert_eq!(app.get(&format!("/dashboards/{d}"), &ada).await.body["ownerType"], "organization");
+    let listed = app.get("/applications", &ada).await;
+    assert_schema("applications.json", &listed.body);
+    assert_eq!(listed.body["items"][0]["organizationName"], "Engines", "names come with the list");
+    assert_eq!(app.get(&format!("/applications/{a}"), &ada).await.body["organizationName"], "Engines");
     let back =
         transfer(&app, &ada, json!({"destinationId": ada_id, "destinationType": "user", "applicationIds": [a]})).await;
     assert_eq!(back.status, 200, "{}", back.body);
